@@ -1,0 +1,224 @@
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core;
+using Defender365.Toolkit.Authorization;
+using Defender365.Toolkit.Catalog;
+using Microsoft.Identity.Client;
+
+namespace Defender365.Toolkit.Authentication;
+
+/// <summary>
+/// App-only tokens for one multi-tenant Entra ID app registration, for any number of customer tenants. The tenant is
+/// chosen per request (<see cref="TokenRequestContext.TenantId"/>); only tenants on
+/// <see cref="DefenderAppCredentialOptions.AllowedTenants"/> are served.
+/// </summary>
+/// <remarks>
+/// <para>Built on MSAL (one confidential client per shard of tenants, instance discovery off, tenant set per request).</para>
+/// <para>Valid tokens are served from an in-process cache without entering MSAL; concurrent first requests for one
+/// tenant share one token request; a token is never served past its expiry minus
+/// <see cref="DefenderAppCredentialOptions.RefreshMargin"/>, and a token whose <c>tid</c> is not the requested tenant is
+/// discarded.</para>
+/// <para>Thread-safe. Create one per app registration and keep it for the life of the process.</para>
+/// </remarks>
+public sealed class DefenderAppCredential : TokenCredential
+{
+    private readonly IConfidentialClientApplication[] _shards;
+    private readonly TenantTokenCache _cache;
+    private readonly HashSet<string> _allowedTenants;
+    private readonly bool _allowAnyTenant;
+    private readonly string _kind;
+    private readonly string? _secret;
+
+    private DefenderAppCredential(string clientId, string kind, string? secret, DefenderAppCredentialOptions? options, Func<ConfidentialClientApplicationBuilder, ConfidentialClientApplicationBuilder> withCredential)
+    {
+        if (string.IsNullOrWhiteSpace(clientId) || !Guid.TryParse(clientId, out _))
+        {
+            throw new ArgumentException("The client id is the app registration's 'Application (client) ID', a GUID.", nameof(clientId));
+        }
+
+        options ??= new DefenderAppCredentialOptions();
+        options.Validate();
+        ClientId = clientId;
+        Cloud = options.Cloud;
+        _kind = kind;
+        _secret = secret;
+        AuthorityHost = options.AuthorityHost ?? DefenderCatalog.Default.GetResource(DefenderResourceIds.ThreatProtection).GetEndpoint(options.Cloud).AuthorityHost;
+        _allowAnyTenant = options.AllowedTenants.Contains("*");
+        _allowedTenants = new HashSet<string>(options.AllowedTenants.Where(t => t != "*"), StringComparer.OrdinalIgnoreCase);
+        _cache = new TenantTokenCache(options.TimeProvider, options.RefreshMargin);
+
+        var authority = new Uri(AuthorityHost, "organizations").AbsoluteUri;
+        _shards = new IConfidentialClientApplication[options.ClientApplicationShards];
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            var builder = ConfidentialClientApplicationBuilder.Create(clientId)
+                .WithAuthority(authority)
+                // The host is known: no discovery call to login.microsoftonline.com (and no hang when it is unreachable).
+                .WithInstanceDiscovery(false)
+                // Regional endpoints are for first-party apps; this also neutralises the MSAL_FORCE_REGION variable.
+                .WithAzureRegion("DisableMsalForceRegion")
+                .WithLegacyCacheCompatibility(false);
+            if (options.HttpClientFactory is { } factory)
+            {
+                builder = builder.WithHttpClientFactory(factory);
+            }
+
+            _shards[i] = withCredential(builder).Build();
+        }
+    }
+
+    /// <summary>The app registration's client id.</summary>
+    public string ClientId { get; }
+
+    /// <summary>The cloud the credential signs in to.</summary>
+    public DefenderCloud Cloud { get; }
+
+    /// <summary>The sign-in host.</summary>
+    public Uri AuthorityHost { get; }
+
+    /// <summary>Creates a credential that authenticates with a client secret.</summary>
+    /// <param name="clientId">The app registration's client id.</param>
+    /// <param name="clientSecret">The secret's value (not its id). Read it from configuration, never from code.</param>
+    /// <param name="options">Cloud, allowed tenants and cache settings.</param>
+    public static DefenderAppCredential FromClientSecret(string clientId, string clientSecret, DefenderAppCredentialOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientSecret);
+        return new DefenderAppCredential(clientId, "client secret", clientSecret, options, b => b.WithClientSecret(clientSecret));
+    }
+
+    /// <summary>Creates a credential that authenticates with a certificate (with its private key) registered on the app.</summary>
+    /// <param name="clientId">The app registration's client id.</param>
+    /// <param name="certificate">The certificate, with private key.</param>
+    /// <param name="options">Cloud, allowed tenants and cache settings.</param>
+    public static DefenderAppCredential FromCertificate(string clientId, X509Certificate2 certificate, DefenderAppCredentialOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (!certificate.HasPrivateKey)
+        {
+            throw new ArgumentException("The certificate has no private key; the app signs its client assertion with it.", nameof(certificate));
+        }
+
+        return new DefenderAppCredential(clientId, "certificate", null, options, b => b.WithCertificate(certificate));
+    }
+
+    /// <summary>
+    /// Creates a credential that authenticates with a client assertion (a signed JWT), for example a federated credential
+    /// from a managed identity. The callback runs for each token request, with the tenant and token endpoint.
+    /// </summary>
+    /// <param name="clientId">The app registration's client id.</param>
+    /// <param name="assertion">Returns the assertion for the request.</param>
+    /// <param name="options">Cloud, allowed tenants and cache settings.</param>
+    public static DefenderAppCredential FromClientAssertion(string clientId, Func<AssertionRequestOptions, Task<string>> assertion, DefenderAppCredentialOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(assertion);
+        return new DefenderAppCredential(clientId, "client assertion", null, options, b => b.WithClientAssertion(assertion));
+    }
+
+    /// <summary>Gets a token for <see cref="TokenRequestContext.TenantId"/> and the single <c>/.default</c> scope in <see cref="TokenRequestContext.Scopes"/>.</summary>
+    /// <exception cref="ArgumentException">No tenant, or not exactly one scope.</exception>
+    /// <exception cref="DefenderAuthenticationException">The token could not be acquired; the type and message say why.</exception>
+    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(requestContext);
+        return _cache.TryGet(key, out var token)
+            ? new ValueTask<AccessToken>(token)
+            : new ValueTask<AccessToken>(AcquireAsync(key, cancellationToken));
+    }
+
+    /// <inheritdoc cref="GetTokenAsync(TokenRequestContext, CancellationToken)"/>
+    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(requestContext);
+        return _cache.TryGet(key, out var token) ? token : AcquireAsync(key, cancellationToken).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Gets a token for a tenant and an API resource (one of <see cref="DefenderResourceIds"/>).</summary>
+    public ValueTask<AccessToken> GetTokenAsync(string tenantId, string resourceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        var scope = DefenderCatalog.Default.GetResource(resourceId).GetEndpoint(Cloud).DefaultScope;
+        return GetTokenAsync(new TokenRequestContext([scope], tenantId: tenantId), cancellationToken);
+    }
+
+    /// <summary>
+    /// Forgets the tenant's cached tokens so the next request gets a fresh one from the token service, for example
+    /// after its administrator granted a new permission (a cached token keeps its old roles until it expires).
+    /// </summary>
+    public void Invalidate(string tenantId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        _cache.Invalidate(tenantId);
+    }
+
+    /// <summary>The admin-consent link for this app in <paramref name="tenantId"/>.</summary>
+    public Uri GetAdminConsentUrl(string tenantId, string resourceId = DefenderResourceIds.ThreatProtection) =>
+        AdminConsentLinks.AdminConsentUrl(ClientId, tenantId, Cloud, resourceId, authorityHost: AuthorityHost);
+
+    /// <summary>Whether the credential may request tokens for the tenant.</summary>
+    public bool IsTenantAllowed(string tenantId) => _allowAnyTenant || _allowedTenants.Contains(tenantId);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{nameof(DefenderAppCredential)} {{ ClientId = {ClientId}, Credential = {_kind}, Cloud = {Cloud} }}";
+
+    private static TokenKey KeyOf(in TokenRequestContext context)
+    {
+        var tenant = context.TenantId;
+        var scopes = context.Scopes;
+        if (string.IsNullOrEmpty(tenant))
+        {
+            throw new ArgumentException($"{nameof(DefenderAppCredential)} serves many tenants: set {nameof(TokenRequestContext)}.{nameof(TokenRequestContext.TenantId)}.", nameof(context));
+        }
+
+        if (scopes is not { Length: 1 })
+        {
+            throw new ArgumentException("App-only tokens are for one resource: pass exactly one '<resource>/.default' scope.", nameof(context));
+        }
+
+        return new TokenKey(tenant, scopes[0]);
+    }
+
+    private async Task<AccessToken> AcquireAsync(TokenKey key, CancellationToken cancellationToken)
+    {
+        if (!IsTenantAllowed(key.TenantId))
+        {
+            throw new DefenderTenantNotAllowedException(key.TenantId, ClientId);
+        }
+
+        return await _cache.GetOrAcquireAsync(key, RequestTokenAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AccessToken> RequestTokenAsync(TokenKey key, bool forceRefresh)
+    {
+        var shard = _shards[(int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(key.TenantId) % (uint)_shards.Length)];
+        AuthenticationResult result;
+        try
+        {
+            result = await shard.AcquireTokenForClient([key.Scope])
+                .WithTenantId(key.TenantId)
+                .WithForceRefresh(forceRefresh)
+                .ExecuteAsync(CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is MsalException or HttpRequestException or OperationCanceledException)
+        {
+            throw AadstsErrorMapper.Map(exception, Facts(key.TenantId));
+        }
+
+        // A token service (or a client bug, see MSAL.NET #5743) must never get a token of tenant A used for tenant B.
+        if (Guid.TryParse(key.TenantId, out var requested)
+            && AccessTokenClaims.TryParse(result.AccessToken, out var claims)
+            && Guid.TryParse(claims.TenantId, out var issued)
+            && requested != issued)
+        {
+            throw new DefenderAuthenticationException(
+                $"The token service returned a token for tenant '{claims.TenantId}' when tenant '{key.TenantId}' was requested; it was discarded.",
+                DefenderAuthenticationFailure.WrongTenantInToken,
+                key.TenantId,
+                ClientId);
+        }
+
+        return new AccessToken(result.AccessToken, result.ExpiresOn);
+    }
+
+    private TokenRequestFacts Facts(string tenantId) =>
+        new(tenantId, ClientId, AuthorityHost, () => GetAdminConsentUrl(tenantId), _secret);
+}

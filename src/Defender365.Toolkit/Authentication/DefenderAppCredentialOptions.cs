@@ -1,0 +1,73 @@
+using Defender365.Toolkit.Catalog;
+using Microsoft.Identity.Client;
+
+namespace Defender365.Toolkit.Authentication;
+
+/// <summary>Options of <see cref="DefenderAppCredential"/>. Read once, when the credential is created.</summary>
+public sealed class DefenderAppCredentialOptions
+{
+    /// <summary>The smallest <see cref="RefreshMargin"/>: MSAL itself treats tokens that expire within five minutes as expired.</summary>
+    public static readonly TimeSpan MinimumRefreshMargin = TimeSpan.FromMinutes(5);
+
+    /// <summary>The cloud the app registration and its customer tenants live in. Default: <see cref="DefenderCloud.Commercial"/>.</summary>
+    public DefenderCloud Cloud { get; set; } = DefenderCloud.Commercial;
+
+    /// <summary>
+    /// Overrides the cloud's sign-in host (<c>https://login.microsoftonline.com</c>…). Must be HTTPS. Used for the local
+    /// emulator; leave unset for Entra ID.
+    /// </summary>
+    public Uri? AuthorityHost { get; set; }
+
+    /// <summary>
+    /// The tenants the credential may acquire tokens for: tenant ids or domains, or <c>"*"</c> for any tenant.
+    /// Empty means none: a request for a tenant not listed fails with <see cref="DefenderTenantNotAllowedException"/>
+    /// before anything is sent, so a tenant id taken from untrusted input cannot make the app act in another tenant.
+    /// </summary>
+    public IList<string> AllowedTenants { get; } = [];
+
+    /// <summary>
+    /// How long before its expiry a cached token is replaced. Default and minimum: five minutes
+    /// (<see cref="MinimumRefreshMargin"/>), so a token handed out is valid long enough for a slow call.
+    /// </summary>
+    public TimeSpan RefreshMargin { get; set; } = MinimumRefreshMargin;
+
+    /// <summary>
+    /// The HTTP client MSAL uses to reach the token service; <see langword="null"/> uses MSAL's default. Tests and the
+    /// emulator pass one that trusts the emulator's own certificate.
+    /// </summary>
+    public IMsalHttpClientFactory? HttpClientFactory { get; set; }
+
+    /// <summary>
+    /// Number of MSAL client applications the tenants are spread over (by hash). MSAL's token lookup slows as one
+    /// application's cache grows to thousands of tenants; spreading keeps each cache small. Default 16; 1 to 256.
+    /// </summary>
+    public int ClientApplicationShards { get; set; } = 16;
+
+    /// <summary>The clock the token cache uses for expiry. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        if (AuthorityHost is { } host && host.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"{nameof(AuthorityHost)} must use HTTPS (MSAL refuses other schemes); got '{host.Scheme}'.", nameof(AuthorityHost));
+        }
+
+        if (RefreshMargin < MinimumRefreshMargin)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RefreshMargin), RefreshMargin, $"{nameof(RefreshMargin)} must be at least {MinimumRefreshMargin.TotalMinutes} minutes.");
+        }
+
+        if (ClientApplicationShards is < 1 or > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClientApplicationShards), ClientApplicationShards, "Use 1 to 256 shards.");
+        }
+
+        if (!Enum.IsDefined(Cloud))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Cloud), Cloud, "Unknown cloud.");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}
