@@ -1,0 +1,65 @@
+using Azure.Core;
+using Defender365.Toolkit.Catalog;
+
+namespace Defender365.Toolkit.Http;
+
+/// <summary>Options of the Defender clients: cloud, endpoints, permission pre-check and retries.</summary>
+/// <remarks>
+/// Retries: <see cref="ClientOptions.Retry"/> sets the attempts and delays (defaults: 3 retries, 1 s initial delay,
+/// exponential, at most 60 s between attempts). HTTP 429 is retried for every method, waiting as long as the service
+/// asks (<c>Retry-After</c>, or the wait the error body names). 5xx and network failures are retried for GET, PATCH and
+/// DELETE only: a POST such as "isolate machine" is not repeated unless the service said it did not process it.
+/// </remarks>
+public class DefenderClientOptions : ClientOptions
+{
+    /// <summary>Creates options with the defaults.</summary>
+    public DefenderClientOptions()
+    {
+        Retry.MaxRetries = 3;
+        Retry.Delay = TimeSpan.FromSeconds(1);
+        Retry.MaxDelay = TimeSpan.FromSeconds(60);
+        Retry.Mode = RetryMode.Exponential;
+    }
+
+    /// <summary>The cloud: picks API hosts and token audiences. Default: <see cref="DefenderCloud.Commercial"/>.</summary>
+    public DefenderCloud Cloud { get; set; } = DefenderCloud.Commercial;
+
+    /// <summary>
+    /// Base URLs per resource id (<see cref="DefenderResourceIds"/>) that replace the cloud's default, for example a
+    /// regional host (<c>https://eu.api.security.microsoft.com</c>) or the local emulator. The token audience stays the
+    /// resource's.
+    /// </summary>
+    public IDictionary<string, Uri> Endpoints { get; } = new Dictionary<string, Uri>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Check before each call that the tenant's token grants a permission the operation accepts, and fail with
+    /// <see cref="Authorization.MissingPermissionException"/> without sending the request. Default: on.
+    /// </summary>
+    public bool ValidatePermissions { get; set; } = true;
+
+    /// <summary>
+    /// When the pre-check finds a permission missing, fetch one fresh token first (a cached token keeps the roles it
+    /// was issued with; consent granted since shows only in a new token). Default: on.
+    /// </summary>
+    public bool RefreshTokenBeforeReportingMissingPermission { get; set; } = true;
+
+    /// <summary>The sign-in host for admin-consent links in error messages; default: the cloud's.</summary>
+    public Uri? AuthorityHost { get; set; }
+
+    /// <summary>Items per request for <c>$top</c>/<c>$skip</c> lists when the caller gives no page size; capped by the operation's maximum. Default 1,000.</summary>
+    public int DefaultPageSize { get; set; } = 1000;
+
+    /// <summary>The clock used for retry waits. Default: <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal DefenderCloudEndpoint Endpoint(DefenderResource resource)
+    {
+        var endpoint = resource.GetEndpoint(Cloud);
+        if (Endpoints.TryGetValue(resource.Id, out var baseUrl))
+        {
+            endpoint = endpoint with { ApiBaseUrl = baseUrl };
+        }
+
+        return AuthorityHost is { } host ? endpoint with { AuthorityHost = host } : endpoint;
+    }
+}
