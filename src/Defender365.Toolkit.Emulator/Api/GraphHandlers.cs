@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Defender365.Toolkit.Emulator.Data;
+
+namespace Defender365.Toolkit.Emulator.Api;
+
+/// <summary>
+/// Microsoft Graph security incidents and alerts (v2), projected from the same tenant data as the Defender APIs:
+/// camelCase enum values, string ids, <c>@odata.nextLink</c> paging with <c>$top</c> at most 50.
+/// </summary>
+internal static class GraphHandlers
+{
+    public static void Register(IDictionary<string, Func<ApiRequest, IResult>> handlers)
+    {
+        handlers["GraphSecurity.ListIncidents"] = r =>
+        {
+            lock (r.Data.Gate)
+            {
+                return r.List(r.Data.Incidents.Select(i => Incident(r, i)).ToList(), "security/incidents");
+            }
+        };
+        handlers["GraphSecurity.GetIncident"] = r =>
+        {
+            lock (r.Data.Gate)
+            {
+                return FindIncident(r) is { } incident ? r.Ok(Incident(r, incident)) : r.Error(404, "NotFound", $"Incident {r.PathValue("incidentId")} was not found.");
+            }
+        };
+        handlers["GraphSecurity.UpdateIncident"] = r =>
+        {
+            lock (r.Data.Gate)
+            {
+                if (FindIncident(r) is not { } incident)
+                {
+                    return r.Error(404, "NotFound", $"Incident {r.PathValue("incidentId")} was not found.");
+                }
+
+                if (r.BodyString("status") is { } status)
+                {
+                    incident["status"] = Pascal(status);
+                }
+
+                if (r.Body?.ContainsKey("assignedTo") == true)
+                {
+                    incident["assignedTo"] = r.Body["assignedTo"]?.DeepClone();
+                }
+
+                if (r.BodyString("classification") is { } classification)
+                {
+                    incident["classification"] = Pascal(classification);
+                }
+
+                if (r.Body?["customTags"] is JsonArray tags)
+                {
+                    incident["tags"] = tags.DeepClone();
+                }
+
+                incident["lastUpdateTime"] = DataSeeder.Iso(r.Now);
+                return r.Ok(Incident(r, incident));
+            }
+        };
+        handlers["GraphSecurity.ListAlertsV2"] = r =>
+        {
+            lock (r.Data.Gate)
+            {
+                return r.List(r.Data.Alerts.Select(a => Alert(r, a)).ToList(), "security/alerts_v2");
+            }
+        };
+        handlers["GraphSecurity.GetAlertV2"] = r =>
+        {
+            lock (r.Data.Gate)
+            {
+                var alert = r.Data.Alerts.FirstOrDefault(a => a["id"]!.GetValue<string>() == r.PathValue("alertId"));
+                return alert is null ? r.Error(404, "NotFound", $"Alert {r.PathValue("alertId")} was not found.") : r.Ok(Alert(r, alert));
+            }
+        };
+    }
+
+    private static JsonObject? FindIncident(ApiRequest r) =>
+        long.TryParse(r.PathValue("incidentId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+            ? r.Data.Incidents.FirstOrDefault(i => i["incidentId"]!.GetValue<long>() == id)
+            : null;
+
+    private static JsonObject Incident(ApiRequest r, JsonObject i)
+    {
+        var id = i["incidentId"]!.GetValue<long>().ToString(CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["id"] = id,
+            ["tenantId"] = r.TenantId,
+            ["displayName"] = i["incidentName"]!.DeepClone(),
+            ["createdDateTime"] = i["createdTime"]!.DeepClone(),
+            ["lastUpdateDateTime"] = i["lastUpdateTime"]!.DeepClone(),
+            ["assignedTo"] = i["assignedTo"]?.DeepClone(),
+            ["classification"] = Camel(i["classification"]?.GetValue<string>()),
+            ["determination"] = Camel(i["determination"]?.GetValue<string>()),
+            ["status"] = Camel(i["status"]?.GetValue<string>()),
+            ["severity"] = Camel(i["severity"]?.GetValue<string>()),
+            ["customTags"] = i["tags"]!.DeepClone(),
+            ["comments"] = new JsonArray(),
+            ["systemTags"] = new JsonArray(),
+            ["description"] = null,
+            ["redirectIncidentId"] = null,
+            ["incidentWebUrl"] = $"https://security.microsoft.com/incidents/{id}?tid={r.TenantId}",
+        };
+    }
+
+    private static JsonObject Alert(ApiRequest r, JsonObject a) => new()
+    {
+        ["id"] = a["id"]!.DeepClone(),
+        ["providerAlertId"] = a["id"]!.DeepClone(),
+        ["incidentId"] = a["incidentId"]?.GetValue<long>().ToString(CultureInfo.InvariantCulture),
+        ["status"] = Camel(a["status"]?.GetValue<string>()),
+        ["severity"] = Camel(a["severity"]?.GetValue<string>()),
+        ["classification"] = Camel(a["classification"]?.GetValue<string>()),
+        ["determination"] = Camel(a["determination"]?.GetValue<string>()),
+        ["serviceSource"] = "microsoftDefenderForEndpoint",
+        ["detectionSource"] = "antivirus",
+        ["tenantId"] = r.TenantId,
+        ["title"] = a["title"]!.DeepClone(),
+        ["description"] = a["description"]!.DeepClone(),
+        ["category"] = a["category"]!.DeepClone(),
+        ["createdDateTime"] = a["alertCreationTime"]!.DeepClone(),
+        ["lastUpdateDateTime"] = a["lastUpdateTime"]!.DeepClone(),
+        ["mitreTechniques"] = a["mitreTechniques"]!.DeepClone(),
+        ["comments"] = new JsonArray(),
+        ["evidence"] = new JsonArray(),
+        ["systemTags"] = new JsonArray(),
+    };
+
+    private static string? Camel(string? value) => string.IsNullOrEmpty(value) ? value : char.ToLowerInvariant(value[0]) + value[1..];
+
+    private static string Pascal(string value) => string.IsNullOrEmpty(value) ? value : char.ToUpperInvariant(value[0]) + value[1..];
+}

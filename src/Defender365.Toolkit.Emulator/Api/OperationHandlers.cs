@@ -1,0 +1,26 @@
+
+namespace Defender365.Toolkit.Emulator.Api;
+
+/// <summary>
+/// Which handler serves which operation. Operations with stateful behaviour (incidents, alerts, machines, machine
+/// actions, indicators, hunting, Graph incidents and alerts) have their own; every other catalog operation gets a
+/// response shaped from its catalog entity (<see cref="SampleResponses"/>).
+/// </summary>
+internal sealed class OperationHandlers
+{
+    private readonly Dictionary<string, Func<ApiRequest, IResult>> _handlers = new(StringComparer.Ordinal);
+
+    public OperationHandlers()
+    {
+        IncidentHandlers.Register(_handlers);
+        AlertHandlers.Register(_handlers);
+        MachineHandlers.Register(_handlers);
+        MachineActionHandlers.Register(_handlers);
+        IndicatorHandlers.Register(_handlers);
+        HuntingHandlers.Register(_handlers);
+        GraphHandlers.Register(_handlers);
+    }
+
+    public Task<IResult> HandleAsync(ApiRequest request) =>
+        Task.FromResult(_handlers.TryGetValue(request.Operation.Id, out var handler) ? handler(request) : SampleResponses.Handle(request));
+}
