@@ -18,6 +18,7 @@ public sealed class DefenderCatalog
 
     private readonly Dictionary<string, DefenderOperation> _operationsById;
     private readonly Dictionary<string, DefenderResource> _resources;
+    private readonly DefenderOperation[] _matchOrder;
 
     private DefenderCatalog(
         IReadOnlyList<DefenderResource> resources,
@@ -30,6 +31,12 @@ public sealed class DefenderCatalog
         Entities = entities;
         Enums = enums;
         _resources = resources.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        // Most specific template first, so /api/machines/SoftwareInventoryExport is not taken for /api/machines/{id}.
+        _matchOrder = operations
+            .Where(o => o.DuplicateOf is null)
+            .OrderBy(o => o.PathParameters.Count)
+            .ThenByDescending(o => o.PathTemplate.Length)
+            .ToArray();
         _operationsById = new Dictionary<string, DefenderOperation>(StringComparer.Ordinal);
         foreach (var operation in operations)
         {
@@ -82,17 +89,18 @@ public sealed class DefenderCatalog
             : throw new KeyNotFoundException($"The catalog has no resource '{id}'. Known resources: {string.Join(", ", _resources.Keys)}.");
     }
 
-    /// <summary>Finds the operation a request addresses: method plus path relative to the API base (no query string).</summary>
+    /// <summary>
+    /// Finds the operation a request addresses: method plus path relative to the API base (no query string). Templates
+    /// with fewer parameters win; an operation the docs give the same path as another (<see cref="DefenderOperation.DuplicateOf"/>) is never matched.
+    /// </summary>
     /// <returns>The operation and its path parameters, or <see langword="null"/> when no operation matches.</returns>
     public (DefenderOperation Operation, IReadOnlyDictionary<string, string> PathValues)? MatchRequest(string method, string path)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(path);
-        foreach (var operation in Operations)
+        foreach (var operation in _matchOrder)
         {
-            // Literal paths are tried in catalog order; an operation the docs list under another's path yields to it.
-            if (operation.DuplicateOf is null
-                && string.Equals(operation.Method, method, StringComparison.OrdinalIgnoreCase)
+            if (string.Equals(operation.Method, method, StringComparison.OrdinalIgnoreCase)
                 && operation.Template.TryMatch(path, out var values))
             {
                 return (operation, values);

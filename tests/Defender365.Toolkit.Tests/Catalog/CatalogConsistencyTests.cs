@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Defender365.Toolkit.Catalog;
+
+namespace Defender365.Toolkit.Tests.Catalog;
+
+/// <summary>The catalog file is the one truth every component reads: it must be internally consistent.</summary>
+public sealed partial class CatalogConsistencyTests
+{
+    private static readonly DefenderCatalog Catalog = DefenderCatalog.Default;
+
+    [Fact]
+    public void Embedded_catalog_is_the_repository_file()
+    {
+        using var file = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "defender-api-catalog.json"));
+        var fromFile = DefenderCatalog.Load(file);
+        Assert.Equal(fromFile.Operations.Select(o => o.Id), Catalog.Operations.Select(o => o.Id));
+    }
+
+    [Fact]
+    public void Covers_every_api_surface()
+    {
+        Assert.Equal(4, Catalog.Operations.Count(o => o.Api == "xdr"));
+        Assert.Equal(114, Catalog.Operations.Count(o => o.Api == "mde"));
+        Assert.Equal(11, Catalog.Operations.Count(o => o.Api == "graph"));
+    }
+
+    [Fact]
+    public void Operation_ids_are_unique_and_names_unique_within_a_group()
+    {
+        Assert.Equal(Catalog.Operations.Count, Catalog.Operations.Select(o => o.Id).Distinct(StringComparer.Ordinal).Count());
+        foreach (var group in Catalog.Operations.GroupBy(o => o.Group))
+        {
+            var duplicates = group.GroupBy(o => o.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+            Assert.True(duplicates.Length == 0, $"{group.Key}: duplicate names {string.Join(", ", duplicates)}");
+        }
+    }
+
+    [Fact]
+    public void Every_permission_an_operation_names_exists_on_its_resource()
+    {
+        var problems = new List<string>();
+        foreach (var operation in Catalog.Operations)
+        {
+            Check(operation, operation.ApplicationPermissions, DefenderPermissionKind.Application);
+            Check(operation, operation.DelegatedPermissions, DefenderPermissionKind.Delegated);
+            if (operation.ApplicationPermissions.Count == 0)
+            {
+                problems.Add($"{operation.Id}: no application permission");
+            }
+        }
+
+        Assert.Empty(problems);
+
+        void Check(DefenderOperation operation, IReadOnlyList<string> names, DefenderPermissionKind kind)
+        {
+            foreach (var name in names)
+            {
+                if (!operation.Resource.TryGetPermission(name, kind, out _))
+                {
+                    problems.Add($"{operation.Id}: {kind} permission '{name}' is not defined on {operation.Resource.Id}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_implication_names_permissions_of_its_resource()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "defender-api-catalog.json")));
+        foreach (var resource in document.RootElement.GetProperty("resources").EnumerateArray())
+        {
+            var model = Catalog.GetResource(resource.GetProperty("id").GetString()!);
+            foreach (var implication in resource.GetProperty("implications").EnumerateArray())
+            {
+                var kind = implication.GetProperty("type").GetString() == "application" ? DefenderPermissionKind.Application : DefenderPermissionKind.Delegated;
+                Assert.True(model.TryGetPermission(implication.GetProperty("permission").GetString()!, kind, out _), implication.ToString());
+                Assert.True(model.TryGetPermission(implication.GetProperty("implies").GetString()!, kind, out _), implication.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_entity_and_enum_referenced_exists()
+    {
+        var problems = new List<string>();
+        foreach (var operation in Catalog.Operations)
+        {
+            if (operation.Response.Entity is { } entity && !Catalog.Entities.ContainsKey(entity))
+            {
+                problems.Add($"{operation.Id}: response entity {entity}");
+            }
+
+            foreach (var field in operation.Body?.Fields ?? [])
+            {
+                CheckType(operation.Id + "." + field.Name, field.Type);
+            }
+        }
+
+        foreach (var entity in Catalog.Entities.Values)
+        {
+            foreach (var field in entity.Fields)
+            {
+                CheckType(entity.Name + "." + field.Name, field.Type);
+            }
+        }
+
+        Assert.Empty(problems);
+
+        void CheckType(string where, string type)
+        {
+            foreach (Match match in TypeReference().Matches(type))
+            {
+                var (kind, name) = (match.Groups[1].Value, match.Groups[2].Value);
+                var known = kind == "entity" ? Catalog.Entities.ContainsKey(name) : Catalog.Enums.ContainsKey(name);
+                if (!known)
+                {
+                    problems.Add($"{where}: {kind} {name}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Path_parameters_match_the_path_template()
+    {
+        foreach (var operation in Catalog.Operations)
+        {
+            var inTemplate = PathPlaceholder().Matches(operation.PathTemplate).Select(m => m.Groups[1].Value).ToArray();
+            Assert.Equal(inTemplate, operation.PathParameters.Select(p => p.Name).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Lists_and_only_lists_are_paged()
+    {
+        foreach (var operation in Catalog.Operations)
+        {
+            Assert.Equal(operation.Response.IsCollection, operation.Paging != DefenderPagingStyle.None);
+        }
+    }
+
+    [Fact]
+    public void Every_resource_has_an_https_endpoint_in_every_cloud()
+    {
+        foreach (var resource in Catalog.Resources)
+        {
+            foreach (var cloud in Enum.GetValues<DefenderCloud>())
+            {
+                var endpoint = resource.GetEndpoint(cloud);
+                Assert.Equal(Uri.UriSchemeHttps, endpoint.ApiBaseUrl.Scheme);
+                Assert.Equal(Uri.UriSchemeHttps, endpoint.AuthorityHost.Scheme);
+                Assert.EndsWith("/.default", endpoint.DefaultScope, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_request_path_resolves_to_its_own_operation()
+    {
+        foreach (var operation in Catalog.Operations.Where(o => o.DuplicateOf is null))
+        {
+            var path = string.Concat(PathPlaceholder().Split(operation.PathTemplate).Select((part, i) => i % 2 == 1 ? "x1" : part));
+            var match = Catalog.MatchRequest(operation.Method, path);
+            Assert.True(match is not null, $"{operation.Id}: {path} matched nothing");
+            Assert.Equal(operation.Id, match!.Value.Operation.Id);
+        }
+    }
+
+    [GeneratedRegex(@"\b(entity|enum):(\w+)")]
+    private static partial Regex TypeReference();
+
+    [GeneratedRegex(@"\{(\w+)\}")]
+    private static partial Regex PathPlaceholder();
+}
