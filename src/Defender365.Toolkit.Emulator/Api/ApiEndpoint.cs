@@ -63,7 +63,15 @@ internal sealed class ApiEndpoint
         }
 
         var request = new ApiRequest(http, _state, operation, found.PathValues, tenantId!, appId!, body);
-        return await _handlers.HandleAsync(request).ConfigureAwait(false);
+        try
+        {
+            return await _handlers.HandleAsync(request).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException or KeyNotFoundException or JsonException)
+        {
+            // An emulator defect, reported in the service's error shape so the client's message shows it.
+            return ApiRequest.Error(http, graph, 500, "InternalServerError", $"Emulator handler for {operation.Id} failed: {exception.GetType().Name}: {exception.Message}");
+        }
     }
 
     private async Task<(string? Tenant, string? App, IResult? Refusal)> AuthorizeAsync(HttpContext http, DefenderOperation operation, bool graph)

@@ -60,7 +60,7 @@ internal static class DataSeeder
 
         for (var i = 0; i < options.IncidentsPerTenant; i++)
         {
-            var incidentId = 1000 + i;
+            var incidentId = 1000L + i;
             var created = origin.AddHours(i * 11 + random.Next(0, 10));
             var status = IncidentStatuses[random.Next(IncidentStatuses.Length)];
             var severity = Severities[random.Next(Severities.Length)];
