@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Defender365.Toolkit.Tests.Samples;
+
+/// <summary>The README's first command: the sample runs against its embedded emulator and tells the story it promises.</summary>
+public sealed class MultiTenantSocSampleTests
+{
+    [Fact]
+    public async Task Sample_serves_two_tenants_and_reports_the_third_missing_consent_with_its_link()
+    {
+        var sample = typeof(MultiTenantSocSampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SampleAssemblyPath").Value!;
+        Assert.True(File.Exists(sample), $"The sample was not built at {sample}.");
+
+        var start = new ProcessStartInfo("dotnet", [sample]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Real credentials in the environment would point the sample at real tenants; the test wants the emulator.
+        start.Environment.Remove("DEFENDER365_CLIENT_ID");
+        start.Environment.Remove("DEFENDER365_CLIENT_SECRET");
+        start.Environment.Remove("DEFENDER365_TENANTS");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var text = await output;
+        Assert.True(process.ExitCode == 0, text + await errors);
+        Assert.Contains("2 of 3 tenants fully served.", text, StringComparison.Ordinal);
+        Assert.Contains("consent: MISSING AdvancedHunting.Read.All", text, StringComparison.Ordinal);
+        Assert.Contains("/9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6/v2.0/adminconsent?client_id=", text, StringComparison.Ordinal);
+        Assert.Contains("hunting: 3 rows", text, StringComparison.Ordinal);
+    }
+}
