@@ -166,9 +166,13 @@ internal sealed class TenantTokenCache
     /// <summary>The current time in the unit entries use: milliseconds of <see cref="Environment.TickCount64"/>, or ticks of the TimeProvider's clock.</summary>
     private long Now() => _useTickCount ? Environment.TickCount64 : _time.GetUtcNow().UtcTicks;
 
+    /// <summary>
+    /// A cached token, stored inline in the dictionary node (one memory access less per hit than a separate object;
+    /// ConcurrentDictionary replaces the node on update when a value cannot be written atomically, so reads never tear).
+    /// </summary>
     /// <param name="Token">The token.</param>
     /// <param name="RefreshAt">When to stop serving it, in the unit of <see cref="Now"/>.</param>
-    private sealed record Entry(AccessToken Token, long RefreshAt);
+    private readonly record struct Entry(AccessToken Token, long RefreshAt);
 
     private sealed class ScopeTokens(string scope)
     {

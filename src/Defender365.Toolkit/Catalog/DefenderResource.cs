@@ -137,5 +137,6 @@ public sealed record DefenderPermission(string Name, DefenderPermissionKind Kind
 public sealed record DefenderCloudEndpoint(Uri ApiBaseUrl, string Audience, Uri AuthorityHost)
 {
     /// <summary>The client-credentials scope for this resource: <c>{Audience}/.default</c>.</summary>
-    public string DefaultScope => Audience.TrimEnd('/') + "/.default";
+    /// <remarks>Built once: the token cache finds a scope by reference first, and every call asks for it.</remarks>
+    public string DefaultScope { get; } = Audience.TrimEnd('/') + "/.default";
 }

@@ -41,6 +41,7 @@ public class DefenderOperationInvoker
         var pipelineOptions = new HttpPipelineOptions(Options);
         pipelineOptions.PerRetryPolicies.Add(new TenantAuthenticationPolicy(_credential, Options));
         // Azure.Core takes the retry policy from the options; ours knows the Defender 429 forms and POST semantics.
+        // A policy the caller set on the options is kept.
         Options.RetryPolicy ??= new DefenderRetryPolicy(Options.Retry, Options.TimeProvider);
         Pipeline = HttpPipelineBuilder.Build(pipelineOptions);
     }
@@ -64,7 +65,7 @@ public class DefenderOperationInvoker
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         arguments ??= new DefenderRequestArguments();
-        var message = CreateMessage(operation, tenantId, arguments, arguments.Top, arguments.Skip, cancellationToken);
+        var message = CreateMessage(operation, tenantId, arguments, arguments.Top, arguments.Skip);
         await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         return Complete(message, operation, tenantId);
     }
@@ -124,7 +125,7 @@ public class DefenderOperationInvoker
 
     internal async Task<Response> SendPageAsync(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip, CancellationToken cancellationToken)
     {
-        var message = CreateMessage(operation, tenantId, arguments, top, skip, cancellationToken);
+        var message = CreateMessage(operation, tenantId, arguments, top, skip);
         await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         return Complete(message, operation, tenantId);
     }
@@ -151,7 +152,7 @@ public class DefenderOperationInvoker
         }
     }
 
-    private HttpMessage CreateMessage(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip, CancellationToken cancellationToken)
+    private HttpMessage CreateMessage(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip)
     {
         var endpoint = Options.Endpoint(operation.Resource);
         var message = Pipeline.CreateMessage();
