@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Defender365.Toolkit.Authorization;
@@ -19,13 +20,19 @@ namespace Defender365.Toolkit.Authentication;
 /// discarded.</para>
 /// <para>Thread-safe. Create one per app registration and keep it for the life of the process.</para>
 /// </remarks>
+[DebuggerDisplay("{ToString(),nq}")]
 public sealed class DefenderAppCredential : TokenCredential
 {
+    // The MSAL clients hold the credential material: hidden from debugger views like the secret itself.
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
     private readonly IConfidentialClientApplication[] _shards;
     private readonly TenantTokenCache _cache;
     private readonly HashSet<string> _allowedTenants;
     private readonly bool _allowAnyTenant;
     private readonly string _kind;
+
+    // Kept only to scrub it from error texts should any layer echo it; never shown.
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
     private readonly string? _secret;
 
     private DefenderAppCredential(string clientId, string kind, string? secret, DefenderAppCredentialOptions? options, Func<ConfidentialClientApplicationBuilder, ConfidentialClientApplicationBuilder> withCredential)
