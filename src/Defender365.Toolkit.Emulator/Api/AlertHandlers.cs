@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Defender365.Toolkit.Emulator.Data;
 
 namespace Defender365.Toolkit.Emulator.Api;
 
@@ -31,20 +30,7 @@ internal static class AlertHandlers
                     return NotFound(r);
                 }
 
-                foreach (var field in new[] { "status", "assignedTo", "classification", "determination" })
-                {
-                    if (r.Body is not null && r.Body.TryGetPropertyValue(field, out var value))
-                    {
-                        alert[field] = value?.DeepClone();
-                    }
-                }
-
-                if (r.BodyString("comment") is { } comment)
-                {
-                    ((JsonArray)alert["comments"]!).Add(new JsonObject { ["comment"] = comment, ["createdBy"] = r.AppId, ["createdTime"] = DataSeeder.Iso(r.Now) });
-                }
-
-                alert["lastUpdateTime"] = DataSeeder.Iso(r.Now);
+                EntityUpdates.Apply(r, alert, "lastUpdateTime");
                 return r.Ok(alert.DeepClone());
             }
         };

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Defender365.Toolkit.Emulator.Data;
 
 namespace Defender365.Toolkit.Emulator.Api;
 
@@ -32,30 +31,12 @@ internal static class IncidentHandlers
                     return NotFound(r);
                 }
 
-                foreach (var field in new[] { "status", "assignedTo", "classification", "determination" })
-                {
-                    if (r.Body is not null && r.Body.TryGetPropertyValue(field, out var value))
-                    {
-                        incident[field] = value?.DeepClone();
-                    }
-                }
-
                 if (r.Body?["tags"] is JsonArray tags)
                 {
                     incident["tags"] = tags.DeepClone();
                 }
 
-                if (r.BodyString("comment") is { } comment)
-                {
-                    ((JsonArray)incident["comments"]!).Add(new JsonObject
-                    {
-                        ["comment"] = comment,
-                        ["createdBy"] = r.AppId,
-                        ["createdTime"] = DataSeeder.Iso(r.Now),
-                    });
-                }
-
-                incident["lastUpdateTime"] = DataSeeder.Iso(r.Now);
+                EntityUpdates.Apply(r, incident, "lastUpdateTime");
                 return r.Ok(incident.DeepClone());
             }
         };

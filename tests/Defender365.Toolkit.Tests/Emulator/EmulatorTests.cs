@@ -16,22 +16,26 @@ public sealed class EmulatorTests(EmulatorFixture fixture) : IClassFixture<Emula
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<string> TokenAsync(string tenant, string scope, bool v1 = false)
+    private Task<string> TokenAsync(string tenant, string scope, bool v1 = false) => TokenAsync(_http, fixture.Secret, tenant, scope, v1);
+
+    private static async Task<string> TokenAsync(HttpClient http, string secret, string tenant, string scope, bool v1 = false)
     {
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["client_id"] = EmulatorOptions.DemoClientId,
-            ["client_secret"] = fixture.Secret,
+            ["client_secret"] = secret,
             [v1 ? "resource" : "scope"] = v1 ? scope : scope + "/.default",
         };
-        using var response = await _http.PostAsync(v1 ? $"{tenant}/oauth2/token" : $"{tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(form));
+        using var response = await http.PostAsync(v1 ? $"{tenant}/oauth2/token" : $"{tenant}/oauth2/v2.0/token", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return json.RootElement.GetProperty("access_token").GetString()!;
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? token)
+    private Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? token) => GetAsync(_http, path, token);
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient http, string path, string? token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (token is not null)
@@ -39,7 +43,7 @@ public sealed class EmulatorTests(EmulatorFixture fixture) : IClassFixture<Emula
             request.Headers.Authorization = new("Bearer", token);
         }
 
-        using var response = await _http.SendAsync(request);
+        using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
@@ -160,15 +164,10 @@ public sealed class EmulatorTests(EmulatorFixture fixture) : IClassFixture<Emula
         options.IncidentsPerTenant = fixture.Emulator.Options.IncidentsPerTenant;
         await using var other = await DefenderEmulator.StartAsync(options);
         using var otherHttp = new HttpClient(other.CreateHttpMessageHandler()) { BaseAddress = other.BaseAddress };
-        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = EmulatorOptions.DemoClientId, ["client_secret"] = "s", ["scope"] = "https://api.security.microsoft.com/.default" });
-        using var tokenResponse = await otherHttp.PostAsync($"{EmulatorOptions.FabrikamTenantId}/oauth2/v2.0/token", form);
-        var token = JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/incidents?$top=5");
-        request.Headers.Authorization = new("Bearer", token);
-        using var theirs = await otherHttp.SendAsync(request);
+        var (_, theirs) = await GetAsync(otherHttp, "api/incidents?$top=5", await TokenAsync(otherHttp, "s", EmulatorOptions.FabrikamTenantId, "https://api.security.microsoft.com"));
         var (_, ours) = await GetAsync("api/incidents?$top=5", await TokenAsync(EmulatorOptions.FabrikamTenantId, "https://api.security.microsoft.com"));
 
         var names = (JsonElement e) => e.GetProperty("value").EnumerateArray().Select(i => i.GetProperty("incidentName").GetString()).ToArray();
-        Assert.Equal(names(ours), names(JsonDocument.Parse(await theirs.Content.ReadAsStringAsync()).RootElement));
+        Assert.Equal(names(ours), names(theirs));
     }
 }
