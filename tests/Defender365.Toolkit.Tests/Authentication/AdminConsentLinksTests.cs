@@ -39,3 +39,26 @@ public sealed class AdminConsentLinksTests
         Assert.Throws<ArgumentException>(() => AdminConsentLinks.AdminConsentUrl("my-app"));
     }
 }
+
+public sealed class NationalCloudTests
+{
+    [Theory]
+    [InlineData(DefenderCloud.Commercial, "https://login.microsoftonline.com/")]
+    [InlineData(DefenderCloud.GCC, "https://login.microsoftonline.com/")]
+    [InlineData(DefenderCloud.GCCHigh, "https://login.microsoftonline.us/")]
+    [InlineData(DefenderCloud.DoD, "https://login.microsoftonline.us/")]
+    public void The_credential_signs_in_at_the_clouds_host(DefenderCloud cloud, string expected)
+    {
+        var credential = DefenderAppCredential.FromClientSecret("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01", "unused", new DefenderAppCredentialOptions { Cloud = cloud });
+        Assert.Equal(expected, credential.AuthorityHost.AbsoluteUri);
+        Assert.StartsWith(expected, credential.GetAdminConsentUrl("t").AbsoluteUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Government_clouds_call_their_own_api_hosts_with_their_own_audiences()
+    {
+        var mde = DefenderCatalog.Default.GetResource(DefenderResourceIds.WindowsDefenderAtp).GetEndpoint(DefenderCloud.GCCHigh);
+        Assert.Equal("https://api-gov.securitycenter.microsoft.us/", mde.ApiBaseUrl.AbsoluteUri);
+        Assert.Equal("https://api-gov.securitycenter.microsoft.us/.default", mde.DefaultScope);
+    }
+}
