@@ -1,0 +1,21 @@
+namespace Defender365.Toolkit.Analyzers.Diagnostics;
+
+/// <summary>Diagnostic ids: public contract, never reused. DEF1xxx manifest, DEF2xxx permissions, DEF3xxx secrets, DEF4xxx usage.</summary>
+internal static class RuleIdentifiers
+{
+    public const string InvalidManifest = "DEF1001";
+    public const string UnknownManifestEntry = "DEF1002";
+
+    private const string DocsBase = "https://github.com/defender365-toolkit/Defender365.Toolkit/blob/main/docs/rules/";
+
+    /// <summary>The documentation page of a rule: <c>docs/rules/{id}.md</c>.</summary>
+    public static string GetHelpUri(string id) => DocsBase + id + ".md";
+}
+
+/// <summary>Diagnostic categories.</summary>
+internal static class RuleCategories
+{
+    public const string Manifest = "Manifest";
+    public const string Security = "Security";
+    public const string Usage = "Usage";
+}

@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using Defender365.Toolkit.Analyzers.Diagnostics;
+using Defender365.Toolkit.Analyzers.Generation.Models;
+using Defender365.Toolkit.Analyzers.Manifest;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Defender365.Toolkit.Analyzers.Generation;
+
+/// <summary>
+/// Reads the project's scope manifest (<c>defender-scopes.json</c>) and emits the permission constants (and, from the
+/// catalog, the typed clients) for what it declares.
+/// </summary>
+/// <remarks>
+/// Pipeline: manifest files → parse (located diagnostics, equatable spec) → pick one per project → combine with build
+/// options → emit. Nothing after the parse step holds a Roslyn object, and the compilation is not an input, so an edit
+/// to a C# file regenerates nothing.
+/// </remarks>
+[Generator(LanguageNames.CSharp)]
+public sealed class DefenderClientGenerator : IIncrementalGenerator
+{
+    /// <summary>Item metadata that marks an additional file as a scope manifest regardless of its name.</summary>
+    public const string ManifestMetadata = "build_metadata.AdditionalFiles.Defender365Manifest";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => IsManifest(pair.Left, pair.Right))
+            .Select(static (pair, _) => pair.Left)
+            .Select(static (text, cancellationToken) => ManifestParser.Parse(text.Path, text.GetText(cancellationToken), cancellationToken))
+            .WithTrackingName(TrackingNames.ParseManifest);
+
+        var selected = parsed.Collect()
+            .Select(static (results, _) => Select(results))
+            .WithTrackingName(TrackingNames.SelectManifest);
+
+        context.RegisterSourceOutput(selected.Select(static (s, _) => s.Diagnostics), static (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
+        var options = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => new GeneratorOptions(
+                provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var root) && root.Length > 0 ? root : null))
+            .WithTrackingName(TrackingNames.Options);
+
+        var specs = selected
+            .Select(static (s, _) => s.Spec)
+            .Combine(options)
+            .Select(static (pair, _) => pair.Left is null ? null : new GenerationSpec(
+                pair.Left.Namespace ?? (pair.Right.RootNamespace is { } root ? root + ".Defender" : "Defender365.Generated"),
+                pair.Left.Cloud,
+                pair.Left.Resources))
+            .WithTrackingName(TrackingNames.BuildSpec);
+
+        context.RegisterSourceOutput(specs, static (output, spec) =>
+        {
+            if (spec is not null)
+            {
+                foreach (var (hintName, source) in Emitter.Emit(spec))
+                {
+                    output.AddSource(hintName, source);
+                }
+            }
+        });
+    }
+
+    private static bool IsManifest(AdditionalText text, AnalyzerConfigOptionsProvider options) =>
+        string.Equals(Path.GetFileName(text.Path), ManifestParser.FileName, StringComparison.OrdinalIgnoreCase)
+        || (options.GetOptions(text).TryGetValue(ManifestMetadata, out var marked) && string.Equals(marked, "true", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>One manifest per project: the first by path wins; every other one is reported (DEF1001) and ignored.</summary>
+    private static SelectedManifest Select(ImmutableArray<ManifestParseResult> results)
+    {
+        if (results.IsDefaultOrEmpty)
+        {
+            return new SelectedManifest(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        var ordered = results.OrderBy(r => r.FilePath, StringComparer.Ordinal).ToArray();
+        var diagnostics = ordered[0].Diagnostics.ToList();
+        foreach (var extra in ordered.Skip(1))
+        {
+            diagnostics.Add(new DiagnosticInfo(
+                RuleIdentifiers.InvalidManifest,
+                new LocationInfo(extra.FilePath, default, default),
+                $"A project has one scope manifest; this one is ignored because '{ordered[0].FilePath}' is used. Merge them."));
+        }
+
+        return new SelectedManifest(ordered[0].Spec, diagnostics.ToEquatableArray());
+    }
+}

@@ -1,0 +1,266 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Defender365.Toolkit.Analyzers.Catalog;
+using Defender365.Toolkit.Analyzers.Diagnostics;
+using Defender365.Toolkit.Analyzers.Generation.Models;
+using Defender365.Toolkit.Analyzers.Json;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Defender365.Toolkit.Analyzers.Manifest;
+
+/// <summary>
+/// Reads <c>defender-scopes.json</c>. Shared by the generator and the analyzers, so their verdicts cannot drift. Never
+/// throws: every problem becomes a DEF1001 (not JSON, wrong shape or type) or DEF1002 (unknown resource or permission)
+/// at its place in the file, and whatever is valid is still returned.
+/// </summary>
+internal static class ManifestParser
+{
+    /// <summary>The file name picked up by convention (any other file can be marked with metadata).</summary>
+    public const string FileName = "defender-scopes.json";
+
+    public static readonly string[] Clouds = ["Commercial", "GCC", "GCCHigh", "DoD"];
+    private static readonly string[] TopLevel = ["$schema", "namespace", "cloud", "permissions"];
+    private static readonly string[] Kinds = ["application", "delegated"];
+
+    public static ManifestParseResult Parse(string path, SourceText? text, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        if (text is null)
+        {
+            diagnostics.Add(new DiagnosticInfo(RuleIdentifiers.InvalidManifest, new LocationInfo(path, default, default), "The file could not be read."));
+            return new ManifestParseResult(path, null, diagnostics.ToEquatableArray());
+        }
+
+        var context = new Context(path, text, diagnostics);
+        var read = JsonReader.Read(text.ToString());
+        cancellationToken.ThrowIfCancellationRequested();
+        if (read.Root is null)
+        {
+            context.Invalid(read.ErrorSpan, $"Not valid JSON: {read.Error}");
+            return new ManifestParseResult(path, null, diagnostics.ToEquatableArray());
+        }
+
+        if (read.Root is not JsonObject root)
+        {
+            context.Invalid(read.Root.Span, $"The manifest must be a JSON object; found {read.Root.KindName}.");
+            return new ManifestParseResult(path, null, diagnostics.ToEquatableArray());
+        }
+
+        string? ns = null;
+        var cloud = "Commercial";
+        var grants = new Dictionary<string, (SortedSet<string> Application, SortedSet<string> Delegated)>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var hasPermissions = false;
+
+        foreach (var property in root.Properties)
+        {
+            if (!seen.Add(property.Name))
+            {
+                context.Invalid(property.NameSpan, $"The property '{property.Name}' appears more than once.");
+                continue;
+            }
+
+            switch (property.Name)
+            {
+                case "$schema":
+                    break;
+                case "namespace":
+                    ns = ReadNamespace(context, property.Value);
+                    break;
+                case "cloud":
+                    cloud = ReadCloud(context, property.Value) ?? cloud;
+                    break;
+                case "permissions":
+                    hasPermissions = true;
+                    ReadPermissions(context, property.Value, grants, cancellationToken);
+                    break;
+                default:
+                    context.Invalid(property.NameSpan, $"Unknown property '{property.Name}'.{Suggest(property.Name, TopLevel)} Expected: namespace, cloud, permissions.");
+                    break;
+            }
+        }
+
+        if (!hasPermissions)
+        {
+            context.Invalid(new TextSpan(root.Span.Start, 1), "The manifest has no 'permissions' object: declare the permissions the app holds per resource.");
+        }
+
+        var resources = grants
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ResourceGrantSpec(g.Key, g.Value.Application.ToEquatableArray(), g.Value.Delegated.ToEquatableArray()))
+            .ToEquatableArray();
+        return new ManifestParseResult(path, new ScopeManifestSpec(ns, cloud, resources), diagnostics.ToEquatableArray());
+    }
+
+    private static string? ReadNamespace(Context context, JsonNode value)
+    {
+        if (value is not JsonString text)
+        {
+            context.Invalid(value.Span, $"'namespace' must be a string; found {value.KindName}.");
+            return null;
+        }
+
+        var parts = text.Value.Split('.');
+        if (text.Value.Length == 0 || parts.Any(p => !SyntaxFacts.IsValidIdentifier(p) || SyntaxFacts.GetKeywordKind(p) != SyntaxKind.None))
+        {
+            context.Invalid(value.Span, $"'{text.Value}' is not a valid C# namespace (identifiers separated by dots, no keywords).");
+            return null;
+        }
+
+        return text.Value;
+    }
+
+    private static string? ReadCloud(Context context, JsonNode value)
+    {
+        if (value is not JsonString text)
+        {
+            context.Invalid(value.Span, $"'cloud' must be a string; found {value.KindName}.");
+            return null;
+        }
+
+        if (Array.IndexOf(Clouds, text.Value) >= 0)
+        {
+            return text.Value;
+        }
+
+        context.Invalid(value.Span, $"Unknown cloud '{text.Value}'.{Suggest(text.Value, Clouds)} Expected one of: {string.Join(", ", Clouds)}.");
+        return null;
+    }
+
+    private static void ReadPermissions(Context context, JsonNode value, Dictionary<string, (SortedSet<string> Application, SortedSet<string> Delegated)> grants, CancellationToken cancellationToken)
+    {
+        if (value is not JsonObject permissions)
+        {
+            context.Invalid(value.Span, $"'permissions' must be an object (resource name → {{ \"application\": [...] }}); found {value.KindName}.");
+            return;
+        }
+
+        var catalog = ApiCatalog.Instance;
+        foreach (var entry in permissions.Properties)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var resource = catalog.FindResourceByDisplayName(entry.Name);
+            if (resource is null)
+            {
+                var byId = catalog.Resources.FirstOrDefault(r => string.Equals(r.Id, entry.Name, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(r.DisplayName, entry.Name, StringComparison.OrdinalIgnoreCase));
+                var hint = byId is not null ? $" Did you mean '{byId.DisplayName}'?" : Suggest(entry.Name, catalog.Resources.Select(r => r.DisplayName));
+                context.Unknown(entry.NameSpan, $"Unknown resource '{entry.Name}'.{hint} Resources are named as the Entra ID portal shows them: {string.Join(", ", catalog.Resources.Select(r => r.DisplayName))}.");
+                continue;
+            }
+
+            if (grants.ContainsKey(resource.Id))
+            {
+                context.Invalid(entry.NameSpan, $"The resource '{entry.Name}' appears more than once.");
+                continue;
+            }
+
+            var grant = (Application: new SortedSet<string>(StringComparer.Ordinal), Delegated: new SortedSet<string>(StringComparer.Ordinal));
+            grants[resource.Id] = grant;
+            if (entry.Value is not JsonObject kinds)
+            {
+                context.Invalid(entry.Value.Span, $"The value of '{entry.Name}' must be an object with 'application' and/or 'delegated' arrays; found {entry.Value.KindName}.");
+                continue;
+            }
+
+            var seenKinds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var kind in kinds.Properties)
+            {
+                if (!seenKinds.Add(kind.Name))
+                {
+                    context.Invalid(kind.NameSpan, $"'{kind.Name}' appears more than once under '{entry.Name}'.");
+                    continue;
+                }
+
+                if (Array.IndexOf(Kinds, kind.Name) < 0)
+                {
+                    context.Invalid(kind.NameSpan, $"Unknown property '{kind.Name}' under '{entry.Name}'.{Suggest(kind.Name, Kinds)} Expected 'application' or 'delegated'.");
+                    continue;
+                }
+
+                var delegated = kind.Name == "delegated";
+                if (kind.Value is not JsonArray items)
+                {
+                    context.Invalid(kind.Value.Span, $"'{kind.Name}' must be an array of permission names; found {kind.Value.KindName}.");
+                    continue;
+                }
+
+                foreach (var item in items.Items)
+                {
+                    if (item is not JsonString permission)
+                    {
+                        context.Invalid(item.Span, $"A permission must be a string; found {item.KindName}.");
+                        continue;
+                    }
+
+                    if (CheckPermission(context, resource, permission, delegated))
+                    {
+                        var target = delegated ? grant.Delegated : grant.Application;
+                        if (!target.Add(permission.Value))
+                        {
+                            context.Invalid(permission.Span, $"'{permission.Value}' is listed twice.");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <returns>Whether the permission is valid and may be declared.</returns>
+    private static bool CheckPermission(Context context, CatalogResource resource, JsonString permission, bool delegated)
+    {
+        var name = permission.Value;
+        var kind = delegated ? "delegated" : "application";
+        var other = delegated ? "application" : "delegated";
+        if (resource.Permissions(delegated).Contains(name))
+        {
+            return true;
+        }
+
+        if (resource.Permissions(!delegated).Contains(name))
+        {
+            context.Unknown(permission.Span, $"'{name}' is {(delegated ? "an" : "a")} {other} permission of {resource.DisplayName}, not {(delegated ? "a" : "an")} {kind} one; list it under '{other}'.");
+            return false;
+        }
+
+        var sameIgnoringCase = resource.Permissions(delegated).FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
+        if (sameIgnoringCase is not null)
+        {
+            context.Unknown(permission.Span, $"Unknown {kind} permission '{name}': permission names are case-sensitive. Did you mean '{sameIgnoringCase}'?");
+            return false;
+        }
+
+        var owner = ApiCatalog.Instance.Resources.FirstOrDefault(r => r.Id != resource.Id && r.Permissions(delegated).Contains(name));
+        if (owner is not null)
+        {
+            context.Unknown(permission.Span, $"'{name}' is not a permission of {resource.DisplayName}; it belongs to {owner.DisplayName}. Move it under \"{owner.DisplayName}\".");
+            return false;
+        }
+
+        context.Unknown(permission.Span, $"Unknown {kind} permission '{name}' for {resource.DisplayName}.{Suggest(name, resource.Permissions(delegated))}");
+        return false;
+    }
+
+    /// <summary>" Did you mean 'x'?" for the closest candidate within a few edits, or nothing.</summary>
+    private static string Suggest(string value, IEnumerable<string> candidates)
+    {
+        var best = candidates
+            .Select(c => (Candidate: c, Distance: EditDistance.Compute(value, c)))
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Candidate, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best.Candidate is not null && best.Distance <= Math.Max(2, value.Length / 3) ? $" Did you mean '{best.Candidate}'?" : string.Empty;
+    }
+
+    private sealed class Context(string path, SourceText text, List<DiagnosticInfo> diagnostics)
+    {
+        public void Invalid(TextSpan span, string message) =>
+            diagnostics.Add(new DiagnosticInfo(RuleIdentifiers.InvalidManifest, LocationInfo.Create(path, text, span), message));
+
+        public void Unknown(TextSpan span, string message) =>
+            diagnostics.Add(new DiagnosticInfo(RuleIdentifiers.UnknownManifestEntry, LocationInfo.Create(path, text, span), message));
+    }
+}
