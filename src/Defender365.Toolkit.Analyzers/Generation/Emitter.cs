@@ -50,10 +50,10 @@ internal static class Emitter
 
             writer.Line();
             writer.Summary("Every declared application permission (token 'roles').");
-            writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> Application {{ get; }} = new string[] {{ {string.Join(", ", grant.Application.Select(Names.PermissionConstant))} }};");
+            writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> Application {{ get; }} = {StringArray(grant.Application.Select(Names.PermissionConstant))};");
             writer.Line();
             writer.Summary("Every declared delegated permission (token 'scp').");
-            writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> Delegated {{ get; }} = new string[] {{ {string.Join(", ", grant.Delegated.Select(Names.PermissionConstant))} }};");
+            writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> Delegated {{ get; }} = {StringArray(grant.Delegated.Select(Names.PermissionConstant))};");
             writer.Close();
         }
 
@@ -71,6 +71,12 @@ internal static class Emitter
         writer.Close();
         writer.Close();
         return writer.ToString();
+    }
+
+    private static string StringArray(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count == 0 ? "global::System.Array.Empty<string>()" : $"new string[] {{ {string.Join(", ", list)} }}";
     }
 
     private static string GeneratedCodeAttribute =>

@@ -1,0 +1,88 @@
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Defender365.Toolkit.Analyzers.Tests.Generation;
+
+/// <summary>What the generator emits for representative manifests, and that it compiles cleanly.</summary>
+public sealed class GeneratorTests
+{
+    private static GeneratorDriverRunResult RunAndCheckCaching(string manifest, string? rootNamespace = "Contoso.App")
+    {
+        var compilation = GeneratorHarness.Compilation();
+        var (driver, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver(manifest, rootNamespace), compilation);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        IncrementalAssert.SecondRunIsCached(driver, compilation);
+        return driver.GetRunResult();
+    }
+
+    [Fact]
+    public void Soc_manifest() => Baselines.Verify(nameof(Soc_manifest), RunAndCheckCaching(Manifests.Soc));
+
+    [Fact]
+    public void Graph_manifest_without_namespace_uses_the_root_namespace() =>
+        Baselines.Verify(nameof(Graph_manifest_without_namespace_uses_the_root_namespace), RunAndCheckCaching(Manifests.GraphOnly));
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10)]
+    [InlineData(LanguageVersion.Latest)]
+    public void Full_catalog_manifest_compiles_without_warnings(LanguageVersion version)
+    {
+        var compilation = GeneratorHarness.Compilation(version: version);
+        var (_, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver([new InMemoryAdditionalText(GeneratorHarness.ManifestPath, Manifests.Everything())], version: version), compilation);
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Contains(output.SyntaxTrees, t => t.FilePath.EndsWith("Defender365.Permissions.g.cs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Generated_constants_have_the_permission_values()
+    {
+        var compilation = GeneratorHarness.Compilation("""
+            namespace App
+            {
+                public static class Check
+                {
+                    public const string A = Contoso.SocConnector.Defender.DefenderPermissions.ThreatProtection.IncidentReadAll;
+                    public const string B = Contoso.SocConnector.Defender.DefenderPermissions.WindowsDefenderAtp.MachineIsolate;
+                }
+            }
+            """);
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.Driver(Manifests.Soc), compilation);
+        var check = output.GetTypeByMetadataName("App.Check")!;
+        Assert.Equal("Incident.Read.All", check.GetMembers("A").OfType<IFieldSymbol>().Single().ConstantValue);
+        Assert.Equal("Machine.Isolate", check.GetMembers("B").OfType<IFieldSymbol>().Single().ConstantValue);
+    }
+
+    [Fact]
+    public void A_broken_manifest_reports_DEF1001_in_the_json_and_generates_nothing()
+    {
+        var (driver, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver("{ \"permissions\": "), GeneratorHarness.Compilation());
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("DEF1001", diagnostic.Id);
+        Assert.Equal(GeneratorHarness.ManifestPath, diagnostic.Location.GetLineSpan().Path);
+        Assert.Empty(driver.GetRunResult().GeneratedTrees);
+    }
+
+    [Fact]
+    public void Two_manifests_in_one_project_report_DEF1001_on_the_second()
+    {
+        var driver = GeneratorHarness.Driver([
+            new InMemoryAdditionalText("/project/defender-scopes.json", Manifests.Soc),
+            new InMemoryAdditionalText("/project/sub/defender-scopes.json", Manifests.GraphOnly),
+        ]);
+        var (_, _, diagnostics) = GeneratorHarness.Run(driver, GeneratorHarness.Compilation());
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("DEF1001", diagnostic.Id);
+        Assert.Equal("/project/sub/defender-scopes.json", diagnostic.Location.GetLineSpan().Path);
+    }
+
+    [Fact]
+    public void Other_additional_files_are_ignored()
+    {
+        var (driver, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver([new InMemoryAdditionalText("/project/appsettings.json", "{ not json")]), GeneratorHarness.Compilation());
+        Assert.Empty(diagnostics);
+        Assert.Empty(driver.GetRunResult().GeneratedTrees);
+    }
+}
