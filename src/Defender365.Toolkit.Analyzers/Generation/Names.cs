@@ -14,6 +14,45 @@ internal static class Names
         _ => resourceId,
     };
 
+    /// <summary>A PascalCase C# identifier from a wire name (<c>@odata.type</c> → <c>OdataType</c>, <c>incidentId</c> → <c>IncidentId</c>).</summary>
+    public static string Type(string name) => Pascal(name);
+
+    /// <summary>A PascalCase identifier from any name.</summary>
+    public static string Pascal(string name)
+    {
+        var builder = new StringBuilder();
+        var upper = true;
+        foreach (var c in name)
+        {
+            if (!char.IsLetterOrDigit(c))
+            {
+                upper = true;
+                continue;
+            }
+
+            builder.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = false;
+        }
+
+        if (builder.Length == 0 || char.IsDigit(builder[0]))
+        {
+            builder.Insert(0, 'V');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>A camelCase parameter name, escaped with @ when it is a keyword.</summary>
+    public static string Parameter(string name)
+    {
+        var pascal = Pascal(name);
+        var camel = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+        return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(camel) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + camel : camel;
+    }
+
+    /// <summary>A plain identifier fragment (letters and digits only).</summary>
+    public static string Identifier(string name) => new(name.Where(char.IsLetterOrDigit).ToArray());
+
     /// <summary><c>Incident.Read.All</c> → <c>IncidentReadAll</c>.</summary>
     public static string PermissionConstant(string permission)
     {

@@ -24,12 +24,13 @@ public sealed class FuzzTests
             var truncated = i % 3 == 0;
             var text = truncated ? original[..random.Next(0, original.Length - 1)] : Mutate(original, random);
             var driver = GeneratorHarness.Driver([new InMemoryAdditionalText(GeneratorHarness.ManifestPath, text)]);
-            driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+            // The generator's own diagnostics carry CS8785 when it throws; compiling the output is not needed for that.
+            driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
 
             var run = driver.GetRunResult().Results.Single();
             Assert.True(run.Exception is null, $"case {i} threw {run.Exception}\n{text}");
-            Assert.DoesNotContain(output.GetDiagnostics(), d => d.Id == "CS8785");
-            foreach (var diagnostic in diagnostics)
+            Assert.DoesNotContain(diagnostics, d => d.Id == "CS8785");
+            foreach (var diagnostic in diagnostics.Where(d => d.Id != "CS8785"))
             {
                 Assert.StartsWith("DEF1", diagnostic.Id, StringComparison.Ordinal);
                 var span = diagnostic.Location.GetLineSpan();

@@ -64,6 +64,6 @@ public sealed class IncrementalTests
 
         Assert.Contains(IncrementalStepRunReason.Modified, IncrementalAssert.Reasons(result, TrackingNames.BuildSpec));
         Assert.Contains(IncrementalStepRunReason.Modified, OutputReasons(result));
-        Assert.Contains("TiReadWriteAll", result.GeneratedSources.Single().SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("TiReadWriteAll", result.GeneratedSources.Single(s => s.HintName == "Defender365.Permissions.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 }

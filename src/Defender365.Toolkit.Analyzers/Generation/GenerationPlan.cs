@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Defender365.Toolkit.Analyzers.Catalog;
+using Defender365.Toolkit.Analyzers.Generation.Models;
+
+namespace Defender365.Toolkit.Analyzers.Generation;
+
+/// <summary>
+/// What to emit for a spec: the API areas the manifest touches (an area is touched when the declared permissions allow at
+/// least one of its operations) with all of their operations, and the models those operations need.
+/// </summary>
+internal sealed class GenerationPlan
+{
+    private static readonly Regex TypeReference = new(@"\b(entity|enum):(\w+)", RegexOptions.CultureInvariant);
+
+    private GenerationPlan(GenerationSpec spec, IReadOnlyList<AreaPlan> areas, IReadOnlyList<string> entities, IReadOnlyList<string> enums)
+    {
+        Spec = spec;
+        Areas = areas;
+        Entities = entities;
+        Enums = enums;
+    }
+
+    public GenerationSpec Spec { get; }
+
+    public string ModelsNamespace => Spec.Namespace + ".Models";
+
+    public IReadOnlyList<AreaPlan> Areas { get; }
+
+    public IEnumerable<AreaPlan> DefenderAreas => Areas.Where(a => !a.IsGraph);
+
+    public IEnumerable<AreaPlan> GraphAreas => Areas.Where(a => a.IsGraph);
+
+    /// <summary>Entity names to emit, ordinal order.</summary>
+    public IReadOnlyList<string> Entities { get; }
+
+    /// <summary>Enum names to emit, ordinal order.</summary>
+    public IReadOnlyList<string> Enums { get; }
+
+    public static GenerationPlan Create(GenerationSpec spec)
+    {
+        var catalog = ApiCatalog.Instance;
+        var areas = catalog.Operations
+            .Where(o => o.DuplicateOf is null)
+            .GroupBy(o => (o.Group, o.Area))
+            .Where(g => g.Any(o => IsAllowed(spec, catalog.GetResource(o.Resource), o)))
+            .Select(g => new AreaPlan(g.Key.Group == "GraphSecurity", g.Key.Area, g.OrderBy(o => o.Name, StringComparer.Ordinal).ToArray()))
+            .OrderBy(a => a.IsGraph)
+            .ThenBy(a => a.Area, StringComparer.Ordinal)
+            .ToArray();
+
+        var entities = new SortedSet<string>(StringComparer.Ordinal);
+        var enums = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>();
+        void Visit(string type)
+        {
+            foreach (Match match in TypeReference.Matches(type))
+            {
+                var name = match.Groups[2].Value;
+                if (match.Groups[1].Value == "enum")
+                {
+                    enums.Add(name);
+                }
+                else if (entities.Add(name))
+                {
+                    pending.Enqueue(name);
+                }
+            }
+        }
+
+        foreach (var operation in areas.SelectMany(a => a.Operations))
+        {
+            if (operation.ResponseEntity is { } entity)
+            {
+                Visit("entity:" + entity);
+            }
+
+            foreach (var field in operation.Body?.Fields ?? Array.Empty<CatalogField>())
+            {
+                Visit(field.Type);
+            }
+        }
+
+        while (pending.Count > 0)
+        {
+            if (catalog.Entities.TryGetValue(pending.Dequeue(), out var entity))
+            {
+                foreach (var field in entity.Fields)
+                {
+                    Visit(field.Type);
+                }
+            }
+        }
+
+        return new GenerationPlan(spec, areas, entities.ToArray(), enums.ToArray());
+    }
+
+    /// <summary>Whether the declared permissions allow the operation (a declared ReadWrite covers a required Read).</summary>
+    public static bool IsAllowed(GenerationSpec spec, CatalogResource resource, CatalogOperation operation)
+    {
+        var grant = spec.Resources.FirstOrDefault(r => r.ResourceId == resource.Id);
+        if (grant is null)
+        {
+            return false;
+        }
+
+        return Covers(resource, grant.Application, operation.ApplicationPermissions, delegated: false)
+            || Covers(resource, grant.Delegated, operation.DelegatedPermissions, delegated: true);
+
+        static bool Covers(CatalogResource resource, EquatableArray<string> declared, IReadOnlyList<string> anyOf, bool delegated) =>
+            anyOf.Any(required => declared.Contains(required)
+                || resource.Implications.Any(i => i.Delegated == delegated && i.Implies == required && declared.Contains(i.Permission)));
+    }
+
+    /// <summary>The request body type of an operation: <c>{Name}Request</c>, prefixed <c>Graph</c> for Graph operations.</summary>
+    public static string RequestTypeName(CatalogOperation operation) =>
+        (operation.Group == "GraphSecurity" ? "Graph" : string.Empty) + operation.Name + "Request";
+}
+
+/// <summary>One generated area client and its operations.</summary>
+internal sealed class AreaPlan
+{
+    public AreaPlan(bool isGraph, string area, IReadOnlyList<CatalogOperation> operations)
+    {
+        IsGraph = isGraph;
+        Area = area;
+        Operations = operations;
+    }
+
+    public bool IsGraph { get; }
+
+    public string Area { get; }
+
+    public IReadOnlyList<CatalogOperation> Operations { get; }
+
+    /// <summary><c>IncidentsClient</c>, or <c>GraphSecurityIncidentsClient</c> for Graph.</summary>
+    public string ClientName => (IsGraph ? "GraphSecurity" : string.Empty) + Area + "Client";
+}
