@@ -1,0 +1,150 @@
+using System.Reflection;
+using System.Text.Json;
+using Defender365.Toolkit.Authorization;
+using Defender365.Toolkit.Emulator;
+using Defender365.Toolkit.Tests.Generated;
+using Defender365.Toolkit.Tests.Generated.Models;
+using EmulatorFixture = Defender365.Toolkit.Tests.Infrastructure.EmulatorFixture;
+
+namespace Defender365.Toolkit.Tests.GeneratedClients;
+
+/// <summary>
+/// The clients the generator made from this project's defender-scopes.json, called against the emulator: the typed
+/// surface a consumer gets, end to end.
+/// </summary>
+public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
+{
+    private DefenderTenantClient Tenant(string tenantId = EmulatorOptions.ContosoTenantId) =>
+        new DefenderClient(fixture.CreateInvoker()).ForTenant(tenantId);
+
+    [Fact]
+    public async Task Lists_incidents_across_pages_each_once()
+    {
+        var ids = new List<long>();
+        var pages = 0;
+        await foreach (var page in Tenant().Incidents.ListIncidentsAsync().AsPages(pageSizeHint: 10))
+        {
+            pages++;
+            ids.AddRange(page.Values.Select(i => i.IncidentId!.Value));
+        }
+
+        Assert.Equal(fixture.Emulator.Options.IncidentsPerTenant, ids.Distinct().Count());
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.True(pages > 1);
+    }
+
+    [Fact]
+    public async Task Gets_and_updates_an_incident_with_typed_enums()
+    {
+        var incidents = Tenant().Incidents;
+        var updated = await incidents.UpdateIncidentAsync(1010, new UpdateIncidentRequest
+        {
+            Status = IncidentStatus.InProgress,
+            AssignedTo = "analyst@contoso.com",
+            Comment = "Triage started",
+        });
+        Assert.Equal(IncidentStatus.InProgress, updated.Value.Status);
+
+        var read = await incidents.GetIncidentAsync(1010);
+        Assert.Equal("analyst@contoso.com", read.Value.AssignedTo);
+        Assert.Contains(read.Value.Comments!, c => c.Comment == "Triage started");
+        Assert.NotEmpty(read.Value.Alerts!);
+    }
+
+    [Fact]
+    public async Task Runs_a_hunting_query()
+    {
+        var result = await Tenant().AdvancedHunting.RunAdvancedHuntingQueryAsync(new RunAdvancedHuntingQueryRequest { Query = "DeviceInfo | take 4" });
+        Assert.Equal(4, result.Value.Results!.Count);
+        Assert.Contains(result.Value.Schema!, c => c.Name == "DeviceName");
+        Assert.Equal(JsonValueKind.String, result.Value.Results[0]["DeviceName"].ValueKind);
+    }
+
+    [Fact]
+    public async Task Isolates_a_machine_and_polls_the_action_to_completion()
+    {
+        var tenant = Tenant();
+        Generated.Models.Machine? machine = null;
+        await foreach (var m in tenant.Machines.ListMachinesAsync(top: 3))
+        {
+            machine = m;
+        }
+
+        var action = await tenant.MachineActions.IsolateMachineAsync(machine!.Id!, new IsolateMachineRequest { Comment = "Contain", IsolationType = IsolationType.Selective });
+        Assert.Equal(MachineActionType.Isolate, action.Value.Type);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        MachineActionStatus? status;
+        do
+        {
+            await Task.Delay(100);
+            status = (await tenant.MachineActions.GetMachineActionAsync(action.Value.Id!.Value.ToString())).Value.Status;
+        }
+        while (status != MachineActionStatus.Succeeded && DateTime.UtcNow < deadline);
+
+        Assert.Equal(MachineActionStatus.Succeeded, status);
+    }
+
+    [Fact]
+    public async Task Submits_and_deletes_an_indicator()
+    {
+        var indicators = Tenant().Indicators;
+        var created = await indicators.SubmitIndicatorAsync(new SubmitIndicatorRequest
+        {
+            IndicatorValue = "evil.example",
+            IndicatorType = IndicatorType.DomainName,
+            Action = IndicatorAction.Block,
+            Title = "Phishing domain",
+            Description = "From incident 1010",
+        });
+        Assert.Equal(IndicatorAction.Block, created.Value.Action);
+
+        var deleted = await indicators.DeleteIndicatorAsync(created.Value.Id!);
+        Assert.Equal(204, deleted.Status);
+    }
+
+    [Fact]
+    public async Task Lists_graph_security_incidents_under_GraphSecurity()
+    {
+        var count = 0;
+        await foreach (var incident in Tenant().GraphSecurity.Incidents.ListIncidentsAsync())
+        {
+            Assert.False(string.IsNullOrEmpty(incident.Id));
+            count++;
+        }
+
+        Assert.Equal(fixture.Emulator.Options.IncidentsPerTenant, count);
+    }
+
+    [Fact]
+    public async Task A_tenant_without_the_permission_is_refused_before_sending_and_its_drift_shows_why()
+    {
+        var northwind = Tenant(EmulatorOptions.NorthwindTenantId);
+        var error = await Assert.ThrowsAsync<MissingPermissionException>(() => northwind.AdvancedHunting.RunAdvancedHuntingQueryAsync(new RunAdvancedHuntingQueryRequest { Query = "DeviceInfo" }));
+        Assert.Equal(DefenderPermissions.ThreatProtection.AdvancedHuntingReadAll, error.LeastPrivilegedPermission);
+
+        var drift = await northwind.GetConsentDriftAsync(DefenderPermissions.ThreatProtection.ResourceId);
+        Assert.Equal([DefenderPermissions.ThreatProtection.AdvancedHuntingReadAll, DefenderPermissions.ThreatProtection.IncidentReadWriteAll], drift.Missing);
+    }
+
+    [Fact]
+    public void Generated_methods_carry_the_permission_they_need()
+    {
+        var attribute = typeof(IncidentsClient).GetMethod(nameof(IncidentsClient.ListIncidentsAsync))!.GetCustomAttribute<RequiresDefenderPermissionAttribute>()!;
+        Assert.Equal("MicrosoftThreatProtection", attribute.Resource);
+        Assert.Equal(["Incident.Read.All", "Incident.ReadWrite.All"], attribute.AnyOf);
+        Assert.Equal("ListIncidents", attribute.Operation);
+    }
+
+    [Fact]
+    public void Enums_keep_values_the_catalog_does_not_know()
+    {
+        var incident = JsonSerializer.Deserialize("""{"incidentId": "42", "status": "AwaitingAction", "unknownField": {"x": 1}}""", DefenderJsonContext.Incident)!;
+        Assert.Equal(42, incident.IncidentId);
+        Assert.Equal("AwaitingAction", incident.Status.ToString());
+        Assert.NotEqual(IncidentStatus.Active, incident.Status);
+        Assert.Equal(IncidentStatus.Active, (IncidentStatus)"active");
+        var roundTrip = JsonSerializer.Serialize(incident, DefenderJsonContext.Incident);
+        Assert.Contains("\"status\":\"AwaitingAction\"", roundTrip, StringComparison.Ordinal);
+    }
+}
