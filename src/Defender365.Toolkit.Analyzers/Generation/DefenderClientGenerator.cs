@@ -85,7 +85,8 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
             return new SelectedManifest(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        var ordered = results.OrderBy(r => r.FilePath, StringComparer.Ordinal).ToArray();
+        // The same file listed twice (by the package's convention and by hand) is one manifest.
+        var ordered = results.GroupBy(r => r.FilePath, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).OrderBy(r => r.FilePath, StringComparer.Ordinal).ToArray();
         var diagnostics = ordered[0].Diagnostics.ToList();
         foreach (var extra in ordered.Skip(1))
         {

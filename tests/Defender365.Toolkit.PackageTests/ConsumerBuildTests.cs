@@ -1,0 +1,80 @@
+namespace Defender365.Toolkit.PackageTests;
+
+/// <summary>Real <c>dotnet build</c> of throwaway consumers that restore the packed package from a folder feed.</summary>
+[Collection(nameof(PackageCollection))]
+public sealed class ConsumerBuildTests(PackageFixture package)
+{
+    private const string Manifest = """
+        {
+          "namespace": "Consumer.Defender",
+          "permissions": {
+            "Microsoft Threat Protection": { "application": ["Incident.Read.All"] }
+          }
+        }
+        """;
+
+    [Fact]
+    public async Task A_consumer_with_a_manifest_builds_with_warnings_as_errors_and_runs_the_generated_client()
+    {
+        var project = package.CreateConsumer("Consumer", Manifest, """
+            using Consumer.Defender;
+            using Consumer.Defender.Models;
+            using Defender365.Toolkit.Authentication;
+
+            // No allowed tenant: the generated call runs through the whole client and is refused before any request.
+            var credential = DefenderAppCredential.FromClientSecret(
+                "5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01", Environment.GetEnvironmentVariable("CONSUMER_SECRET") ?? "not-used", new DefenderAppCredentialOptions());
+            var tenant = new DefenderClient(credential).ForTenant("7f1c2a3b-1d2e-4f50-8a6b-0c9d8e7f6a51");
+            try
+            {
+                await foreach (var incident in tenant.Incidents.ListIncidentsAsync(filter: "status eq 'Active'"))
+                {
+                    Console.WriteLine(incident.IncidentName);
+                }
+            }
+            catch (DefenderTenantNotAllowedException e)
+            {
+                Console.WriteLine("refused " + e.TenantId);
+            }
+
+            Console.WriteLine(DefenderPermissions.ThreatProtection.IncidentReadAll);
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Incident { IncidentId = 7, Status = IncidentStatus.Active }, DefenderJsonContext.Incident));
+            """);
+
+        var build = await DotNet.RunAsync(project, "build", "-nodeReuse:false");
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
+
+        var run = await DotNet.RunAsync(project, "run", "--no-build");
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("refused 7f1c2a3b-1d2e-4f50-8a6b-0c9d8e7f6a51", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Incident.Read.All", run.Output, StringComparison.Ordinal);
+        Assert.Contains("{\"incidentId\":7,\"status\":\"Active\"}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_consumer_with_a_broken_manifest_fails_with_DEF1001_located_in_the_json()
+    {
+        var broken = """
+            {
+              "permissions": {
+                "Microsoft Threat Protection": { "application": ["Incident.Read.All" }
+              }
+            }
+            """;
+        var project = package.CreateConsumer("Broken", broken, "Console.WriteLine();");
+
+        var build = await DotNet.RunAsync(project, "build", "-nodeReuse:false");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"defender-scopes\.json\(3,\d+(,\d+,\d+)?\): error DEF1001", build.Output);
+    }
+
+    [Fact]
+    public async Task An_unknown_permission_fails_with_DEF1002_and_a_suggestion()
+    {
+        var project = package.CreateConsumer("Unknown", Manifest.Replace("Incident.Read.All", "Incident.Reed.All", StringComparison.Ordinal), "Console.WriteLine();");
+        var build = await DotNet.RunAsync(project, "build", "-nodeReuse:false");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"defender-scopes\.json\(4,\d+(,\d+,\d+)?\): error DEF1002: .*Did you mean 'Incident.Read.All'\?", build.Output);
+    }
+}

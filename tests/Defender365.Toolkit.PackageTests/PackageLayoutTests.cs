@@ -1,0 +1,64 @@
+using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Xml.Linq;
+
+namespace Defender365.Toolkit.PackageTests;
+
+/// <summary>The .nupkg holds exactly the runtime, one analyzer slot, the build props, the schema and the README.</summary>
+[Collection(nameof(PackageCollection))]
+public sealed class PackageLayoutTests(PackageFixture package)
+{
+    [Fact]
+    public void Package_has_exactly_the_expected_files()
+    {
+        using var zip = ZipFile.OpenRead(package.PackagePath);
+        var files = zip.Entries.Select(e => e.FullName)
+            .Where(n => !n.StartsWith("_rels/", StringComparison.Ordinal) && !n.StartsWith("package/", StringComparison.Ordinal) && n != "[Content_Types].xml" && !n.EndsWith(".nuspec", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(
+        [
+            "README.md",
+            "analyzers/dotnet/roslyn4.8/cs/Defender365.Toolkit.Analyzers.dll",
+            "buildTransitive/Defender365.Toolkit.props",
+            "buildTransitive/Defender365.Toolkit.targets",
+            "lib/net8.0/Defender365.Toolkit.dll",
+            "lib/net8.0/Defender365.Toolkit.xml",
+            "schema/defender-scopes.schema.json",
+        ], files);
+    }
+
+    [Fact]
+    public void No_roslyn_assembly_is_shipped_and_the_analyzer_binds_to_roslyn_4_8()
+    {
+        using var zip = ZipFile.OpenRead(package.PackagePath);
+        Assert.DoesNotContain(zip.Entries, e => e.Name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+
+        using var analyzer = new MemoryStream();
+        using (var entry = zip.GetEntry("analyzers/dotnet/roslyn4.8/cs/Defender365.Toolkit.Analyzers.dll")!.Open())
+        {
+            entry.CopyTo(analyzer);
+        }
+
+        analyzer.Position = 0;
+        using var pe = new PEReader(analyzer);
+        var metadata = pe.GetMetadataReader();
+        var roslyn = metadata.AssemblyReferences.Select(metadata.GetAssemblyReference).Where(r => metadata.GetString(r.Name).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(roslyn);
+        Assert.All(roslyn, r => Assert.Equal(new Version(4, 8, 0, 0), r.Version));
+        Assert.DoesNotContain(metadata.AssemblyReferences.Select(metadata.GetAssemblyReference), r => metadata.GetString(r.Name) == "System.Text.Json");
+    }
+
+    [Fact]
+    public void Nuspec_depends_only_on_the_runtime_libraries()
+    {
+        using var zip = ZipFile.OpenRead(package.PackagePath);
+        var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspec.Open();
+        var document = XDocument.Load(stream);
+        var dependencies = document.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).Order().ToArray();
+        Assert.Equal(["Azure.Core", "Microsoft.Identity.Client"], dependencies);
+        Assert.Equal("README.md", document.Descendants().Single(e => e.Name.LocalName == "readme").Value);
+    }
+}
