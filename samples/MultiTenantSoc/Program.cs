@@ -3,6 +3,7 @@ using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.Emulator;
 using Defender365.Toolkit.Http;
 using MultiTenantSoc;
+using MultiTenantSoc.Defender;
 
 // With DEFENDER365_CLIENT_ID, DEFENDER365_CLIENT_SECRET and DEFENDER365_TENANTS (comma-separated) set, the sample talks
 // to those real tenants. Otherwise it starts the embedded emulator with three demo tenants.
@@ -39,7 +40,7 @@ else
 
 try
 {
-    var connector = new SocConnector(new DefenderOperationInvoker(credential, clientOptions), Console.Out);
+    var connector = new SocConnector(new DefenderClient(credential, clientOptions), Console.Out);
     var succeeded = 0;
     foreach (var tenant in tenants)
     {

@@ -1,26 +1,23 @@
 using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.Authorization;
-using Defender365.Toolkit.Catalog;
 using Defender365.Toolkit.Http;
+using MultiTenantSoc.Defender;
+using MultiTenantSoc.Defender.Models;
 
 namespace MultiTenantSoc;
 
 /// <summary>What a SOC connector does for each customer tenant: check consent, read active incidents, hunt.</summary>
-internal sealed class SocConnector(DefenderOperationInvoker invoker, TextWriter output)
+/// <remarks>DefenderClient, the area clients and the models are generated from defender-scopes.json.</remarks>
+internal sealed class SocConnector(DefenderClient client, TextWriter output)
 {
-    /// <summary>The application permissions this app declares it needs (its scope manifest).</summary>
-    public static readonly string[] DeclaredPermissions = ["Incident.Read.All", "AdvancedHunting.Read.All"];
-
-    private static readonly DefenderOperation ListIncidents = DefenderCatalog.Default.GetOperation("ListIncidents");
-    private static readonly DefenderOperation RunHunting = DefenderCatalog.Default.GetOperation("RunAdvancedHuntingQuery");
-
     /// <returns>Whether every step succeeded for the tenant.</returns>
     public async Task<bool> RunAsync(string tenantId, CancellationToken cancellationToken)
     {
         output.WriteLine($"== Tenant {tenantId}");
+        var tenant = client.ForTenant(tenantId);
         try
         {
-            var drift = await invoker.GetConsentDriftAsync(tenantId, DefenderResourceIds.ThreatProtection, DeclaredPermissions, cancellationToken);
+            var drift = await tenant.GetConsentDriftAsync(DefenderPermissions.ThreatProtection.ResourceId, cancellationToken);
             output.WriteLine(drift.IsComplete
                 ? "   consent: every declared permission is granted"
                 : $"   consent: MISSING {string.Join(", ", drift.Missing)}");
@@ -30,8 +27,7 @@ internal sealed class SocConnector(DefenderOperationInvoker invoker, TextWriter 
             }
 
             var active = new List<Incident>();
-            var arguments = new DefenderRequestArguments { Filter = "status eq 'Active'" };
-            await foreach (var incident in invoker.GetPageableAsync(ListIncidents, tenantId, arguments, SampleJsonContext.Default.Incident, cancellationToken))
+            await foreach (var incident in tenant.Incidents.ListIncidentsAsync(filter: "status eq 'Active'", cancellationToken: cancellationToken))
             {
                 active.Add(incident);
             }
@@ -42,9 +38,10 @@ internal sealed class SocConnector(DefenderOperationInvoker invoker, TextWriter 
                 output.WriteLine($"     #{incident.IncidentId} [{incident.Severity}] {incident.IncidentName}");
             }
 
-            var query = new DefenderRequestArguments { Body = BinaryData.FromObjectAsJson(new { Query = "DeviceProcessEvents | where FileName == 'powershell.exe' | take 3" }) };
-            var hunting = await invoker.SendAsync(RunHunting, tenantId, query, SampleJsonContext.Default.HuntingResult, cancellationToken);
-            output.WriteLine($"   hunting: {hunting.Value.Results.Count} rows from DeviceProcessEvents");
+            var hunting = await tenant.AdvancedHunting.RunAdvancedHuntingQueryAsync(
+                new RunAdvancedHuntingQueryRequest { Query = "DeviceProcessEvents | where FileName == 'powershell.exe' | take 3" },
+                cancellationToken);
+            output.WriteLine($"   hunting: {hunting.Value.Results?.Count ?? 0} rows from DeviceProcessEvents");
             return true;
         }
         catch (MissingPermissionException e)

@@ -22,7 +22,8 @@ internal static class DataSeeder
 
     public static TenantData Seed(string tenantId, EmulatorOptions options)
     {
-        var random = new Random(HashCode.Combine(options.Seed, StableHash(tenantId)));
+        // Not HashCode.Combine: it is randomized per process, and the same seed must give the same data in every run.
+        var random = new Random(unchecked((options.Seed * 397) ^ StableHash(tenantId)));
         var now = options.TimeProvider.GetUtcNow();
         var origin = new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero).AddDays(-20);
         var data = new TenantData();

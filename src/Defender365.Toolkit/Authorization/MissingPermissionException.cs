@@ -48,6 +48,6 @@ public sealed class MissingPermissionException : Exception
             : $"then have the tenant's administrator consent at {consentUrl}";
         return $"{operationId} needs {(requiredAnyOf.Count > 1 ? "one of " : string.Empty)}{string.Join(", ", requiredAnyOf)} on {resource}, " +
                $"but the token for tenant '{tenantId}' grants {grantedText}. Nothing was sent. " +
-               $"Add the application permission {least} to the app registration (and to defender-scopes.json), {consent}";
+               $"If the app registration does not request {least} yet, add it there and in defender-scopes.json; {consent}";
     }
 }
