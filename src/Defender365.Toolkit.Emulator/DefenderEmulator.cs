@@ -91,6 +91,12 @@ public sealed class DefenderEmulator : IAsyncDisposable
     /// <summary>A handler that trusts exactly this emulator's certificate; use it for any HTTP client that talks to the emulator.</summary>
     public HttpMessageHandler CreateHttpMessageHandler() => LoopbackCertificate.CreatePinnedHandler(Certificate);
 
+    /// <summary>
+    /// A handler that trusts exactly <paramref name="certificate"/>: for a client of an emulator running in another
+    /// process, with the certificate it wrote at start (<c>--certificate-out</c>).
+    /// </summary>
+    public static HttpMessageHandler CreatePinnedHandler(X509Certificate2 certificate) => LoopbackCertificate.CreatePinnedHandler(certificate);
+
     /// <summary>Credential options that sign in at the emulator, for the given tenants (or <c>"*"</c>).</summary>
     public DefenderAppCredentialOptions CreateCredentialOptions(params string[] allowedTenants)
     {

@@ -1,18 +1,30 @@
 using System.Security.Cryptography;
 using Defender365.Toolkit.Emulator;
 
-// Runs the emulator with the demo tenants until Ctrl+C. Options: --port <n>.
+// Runs the emulator with the demo tenants until Ctrl+C (or until standard input closes, when started by a program).
 var port = 0;
+var incidents = 30;
+string? certificateOut = null;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--port" && i + 1 < args.Length && int.TryParse(args[i + 1], out var p))
     {
         port = p;
+        i++;
     }
-    else if (args[i] is "--help" or "-h")
+    else if (args[i] == "--incidents" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n >= 0)
     {
-        Console.WriteLine("Usage: dotnet run --project src/Defender365.Toolkit.Emulator [-- --port <n>]");
-        return 0;
+        incidents = n;
+        i++;
+    }
+    else if (args[i] == "--certificate-out" && i + 1 < args.Length)
+    {
+        certificateOut = args[++i];
+    }
+    else
+    {
+        Console.WriteLine("Usage: dotnet run --project src/Defender365.Toolkit.Emulator [-- --port <n>] [--incidents <per tenant>] [--certificate-out <file.pem>]");
+        return args[i] is "--help" or "-h" ? 0 : 2;
     }
 }
 
@@ -22,9 +34,10 @@ var secret = Environment.GetEnvironmentVariable("DEFENDER365_EMULATOR_SECRET") i
     : Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
 var options = EmulatorOptions.CreateDemo(secret);
 options.Port = port;
+options.IncidentsPerTenant = incidents;
 
 await using var emulator = await DefenderEmulator.StartAsync(options);
-var certificatePath = Path.Combine(Path.GetTempPath(), $"defender365-emulator-{emulator.BaseAddress.Port}.pem");
+var certificatePath = certificateOut ?? Path.Combine(Path.GetTempPath(), $"defender365-emulator-{emulator.BaseAddress.Port}.pem");
 await File.WriteAllTextAsync(certificatePath, emulator.Certificate.ExportCertificatePem());
 
 Console.WriteLine($"Defender365 emulator listening on {emulator.BaseAddress}");
@@ -53,5 +66,18 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.TrySetResult();
 };
+if (Console.IsInputRedirected)
+{
+    // Started by another program: stop when it closes our standard input (or exits).
+    _ = Task.Run(async () =>
+    {
+        while (await Console.In.ReadLineAsync() is not null)
+        {
+        }
+
+        stop.TrySetResult();
+    });
+}
+
 await stop.Task;
 return 0;

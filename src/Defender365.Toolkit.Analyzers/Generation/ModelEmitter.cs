@@ -81,6 +81,22 @@ internal static class ModelEmitter
 
         writer.Line("};");
         writer.Line();
+        // UTF-8 names compared in place: no string per property on the common (exact-case) path.
+        for (var i = 0; i < fields.Count; i++)
+        {
+            writer.Line($"private static readonly byte[] Name{i} = global::System.Text.Encoding.UTF8.GetBytes({SourceWriter.Literal(fields[i].Field.Name)});");
+        }
+
+        writer.Line();
+        writer.Open("private static int FieldOf(ref global::System.Text.Json.Utf8JsonReader reader)");
+        for (var i = 0; i < fields.Count; i++)
+        {
+            writer.Line($"if (reader.ValueTextEquals(Name{i})) return {i};");
+        }
+
+        writer.Line("return Fields.TryGetValue(reader.GetString() ?? string.Empty, out var field) ? field : -1;");
+        writer.Close();
+        writer.Line();
         writer.Open($"public static {typeName}? ReadValue(ref global::System.Text.Json.Utf8JsonReader reader)");
         writer.Line("if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)");
         writer.Line("{");
@@ -94,8 +110,9 @@ internal static class ModelEmitter
         }
 
         writer.Open("while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)");
-        writer.Line("var name = global::Defender365.Toolkit.Serialization.DefenderJson.ReadPropertyName(ref reader);");
-        writer.Open("switch (Fields.TryGetValue(name, out var field) ? field : -1)");
+        writer.Line("var field = FieldOf(ref reader);");
+        writer.Line("reader.Read();");
+        writer.Open("switch (field)");
         for (var i = 0; i < fields.Count; i++)
         {
             // Braces: each case gets its own scope for the pattern variables of the read expression.

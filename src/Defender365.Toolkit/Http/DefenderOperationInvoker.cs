@@ -126,8 +126,10 @@ public class DefenderOperationInvoker
     internal async Task<Response> SendPageAsync(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip, CancellationToken cancellationToken)
     {
         var message = CreateMessage(operation, tenantId, arguments, top, skip);
+        // The page is read once into a pooled buffer by the pageable (see PooledContent).
+        message.BufferResponse = false;
         await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return Complete(message, operation, tenantId);
+        return await CompleteAsync(message, operation, tenantId, cancellationToken).ConfigureAwait(false);
     }
 
     internal async Task<Response> SendLinkAsync(DefenderOperation operation, string tenantId, Uri link, CancellationToken cancellationToken)
@@ -138,8 +140,9 @@ public class DefenderOperationInvoker
         message.Request.Method = RequestMethod.Get;
         message.Request.Uri.Reset(link);
         message.Request.Headers.SetValue("Accept", "application/json");
+        message.BufferResponse = false;
         await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return Complete(message, operation, tenantId);
+        return await CompleteAsync(message, operation, tenantId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A next link must point at the API that issued it: the bearer token never goes to another host.</summary>
@@ -195,6 +198,16 @@ public class DefenderOperationInvoker
         {
             uri.AppendQuery(name, value, escapeValue: true);
         }
+    }
+
+    private static async Task<Response> CompleteAsync(HttpMessage message, DefenderOperation operation, string tenantId, CancellationToken cancellationToken)
+    {
+        if (message.Response.IsError || message.Response.Status is < 200 or >= 300)
+        {
+            await PooledContent.BufferAsync(message.Response, async: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Complete(message, operation, tenantId);
     }
 
     private static Response Complete(HttpMessage message, DefenderOperation operation, string tenantId)

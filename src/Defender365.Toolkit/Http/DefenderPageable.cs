@@ -58,7 +58,13 @@ internal sealed class DefenderPageable<T> : AsyncPageable<T>
                 ? await _invoker.SendPageAsync(_operation, _tenantId, _arguments, top, _operation.Paging == DefenderPagingStyle.Skip || skip > 0 ? skip : null, CancellationToken).ConfigureAwait(false)
                 : await _invoker.SendLinkAsync(_operation, _tenantId, nextLink, CancellationToken).ConfigureAwait(false);
 
-            var (items, link) = ReadPage(response);
+            List<T> items;
+            Uri? link;
+            using (var content = await PooledContent.ReadAsync(response, CancellationToken).ConfigureAwait(false))
+            {
+                (items, link) = ReadPage(content.Span);
+            }
+
             if (remaining is { } left && items.Count > left)
             {
                 items.RemoveRange(left, items.Count - left);
@@ -104,26 +110,49 @@ internal sealed class DefenderPageable<T> : AsyncPageable<T>
         return Math.Max(1, size);
     }
 
-    private (List<T> Items, Uri? NextLink) ReadPage(Azure.Response response)
+    /// <summary>
+    /// Reads one OData page in a single pass over the buffered body: items straight from the reader into the generated
+    /// converters (no intermediate document), and the next link.
+    /// </summary>
+    private (List<T> Items, Uri? NextLink) ReadPage(ReadOnlySpan<byte> json)
     {
-        using var document = JsonDocument.Parse(response.Content.ToMemory());
-        var root = document.RootElement;
+        var reader = new Utf8JsonReader(json);
         var items = new List<T>();
-        if (root.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Array)
+        Uri? next = null;
+        var sawValue = false;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            foreach (var element in value.EnumerateArray())
-            {
-                items.Add(element.Deserialize(_itemType) ?? throw new JsonException($"{_operation.Id} returned a null item."));
-            }
-        }
-        else
-        {
-            throw new JsonException($"{_operation.Id} returned no 'value' array: not an OData collection.");
+            throw new JsonException($"{_operation.Id} did not return a JSON object.");
         }
 
-        Uri? next = root.TryGetProperty("@odata.nextLink", out var link) && link.ValueKind == JsonValueKind.String
-            ? new Uri(link.GetString()!, UriKind.Absolute)
-            : null;
-        return (items, next);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("value"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw new JsonException($"{_operation.Id} returned a 'value' that is not an array.");
+                }
+
+                sawValue = true;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    items.Add(JsonSerializer.Deserialize(ref reader, _itemType) ?? throw new JsonException($"{_operation.Id} returned a null item."));
+                }
+            }
+            else if (reader.ValueTextEquals("@odata.nextLink"u8))
+            {
+                reader.Read();
+                next = reader.TokenType == JsonTokenType.String ? new Uri(reader.GetString()!, UriKind.Absolute) : null;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return sawValue ? (items, next) : throw new JsonException($"{_operation.Id} returned no 'value' array: not an OData collection.");
     }
 }

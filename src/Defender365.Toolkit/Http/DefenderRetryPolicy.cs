@@ -56,6 +56,12 @@ internal sealed partial class DefenderRetryPolicy : HttpPipelinePolicy
                 failure = exception;
             }
 
+            // A list page is read unbuffered; an error's body must be readable to find the wait it names.
+            if (failure is null && message.HasResponse && message.Response.Status >= 400)
+            {
+                await PooledContent.BufferAsync(message.Response, async, message.CancellationToken).ConfigureAwait(false);
+            }
+
             if (attempt >= _maxRetries || !TryGetDelay(message, failure, attempt, out var delay))
             {
                 if (failure is not null)

@@ -41,6 +41,45 @@ public sealed class InvokerTests(EmulatorFixture fixture) : IClassFixture<Emulat
     }
 
     [Fact]
+    public async Task A_throttled_page_waits_what_the_body_says_and_the_listing_completes()
+    {
+        var invoker = fixture.CreateInvoker();
+        fixture.Emulator.Faults.Throttle(1, TimeSpan.FromSeconds(1), retryAfterHeader: false, operationId: "ListIncidents");
+        var watch = Stopwatch.StartNew();
+        var count = 0;
+        await foreach (var incident in invoker.GetPageableAsync(Op("ListIncidents"), Contoso, null, TestJsonContext.Default.Incident).AsPages(pageSizeHint: 20))
+        {
+            count += incident.Values.Count;
+        }
+
+        Assert.Equal(fixture.Emulator.Options.IncidentsPerTenant, count);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.95), $"waited only {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_page_that_keeps_failing_surfaces_the_service_error()
+    {
+        var invoker = fixture.CreateInvoker(configure: o => o.Retry.MaxRetries = 1);
+        fixture.Emulator.Faults.Throttle(5, TimeSpan.FromSeconds(1), retryAfterHeader: false, operationId: "ListIndicators");
+        try
+        {
+            var error = await Assert.ThrowsAsync<DefenderRequestException>(async () =>
+            {
+                await foreach (var _ in invoker.GetPageableAsync(Op("ListIndicators"), Contoso, null, TestJsonContext.Default.Indicator))
+                {
+                }
+            });
+            Assert.Equal(429, error.Status);
+            Assert.Equal("TooManyRequests", error.ErrorCode);
+            Assert.Contains("quota exceeded", error.ServiceMessage, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fixture.Emulator.Faults.Clear();
+        }
+    }
+
+    [Fact]
     public async Task Top_bounds_the_total_and_filter_is_applied_by_the_service()
     {
         var invoker = fixture.CreateInvoker();
