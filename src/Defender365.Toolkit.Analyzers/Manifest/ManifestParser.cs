@@ -6,6 +6,7 @@ using Defender365.Toolkit.Analyzers.Catalog;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Generation.Models;
 using Defender365.Toolkit.Analyzers.Json;
+using Defender365.Toolkit.Shared;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Defender365.Toolkit.Shared;
 
 namespace Defender365.Toolkit.Catalog;
 
@@ -72,7 +73,7 @@ public sealed class DefenderCatalog
             return operation;
         }
 
-        var suggestion = _operationsById.Keys.MinBy(k => Similarity.Distance(k, id));
+        var suggestion = _operationsById.Keys.MinBy(k => EditDistance.Compute(k, id));
         throw new KeyNotFoundException($"The catalog has no operation '{id}'. Did you mean '{suggestion}'?");
     }
 

@@ -1,8 +1,7 @@
-using System;
-
-namespace Defender365.Toolkit.Analyzers.Manifest;
+namespace Defender365.Toolkit.Shared;
 
 /// <summary>Case-insensitive Levenshtein distance, for did-you-mean suggestions.</summary>
+/// <remarks>Compiled into both the runtime and the analyzer assembly (which cannot reference the runtime).</remarks>
 internal static class EditDistance
 {
     public static int Compute(string a, string b)
@@ -20,7 +19,7 @@ internal static class EditDistance
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = char.ToUpperInvariant(a[i - 1]) == char.ToUpperInvariant(b[j - 1]) ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                current[j] = System.Math.Min(System.Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
             }
 
             (previous, current) = (current, previous);
