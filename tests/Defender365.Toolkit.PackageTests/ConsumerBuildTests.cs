@@ -77,4 +77,26 @@ public sealed class ConsumerBuildTests(PackageFixture package)
         Assert.NotEqual(0, build.ExitCode);
         Assert.Matches(@"defender-scopes\.json\(4,\d+(,\d+,\d+)?\): error DEF1002: .*Did you mean 'Incident.Read.All'\?", build.Output);
     }
+
+    [Fact]
+    public async Task A_call_the_manifest_does_not_allow_fails_the_build_with_DEF2001_at_the_call()
+    {
+        var project = package.CreateConsumer("Undeclared", Manifest, """
+            using Consumer.Defender;
+            using Consumer.Defender.Models;
+
+            public static class App
+            {
+                public static System.Threading.Tasks.Task Resolve(DefenderTenantClient tenant) =>
+                    tenant.Incidents.UpdateIncidentAsync(1, new UpdateIncidentRequest { Status = IncidentStatus.Resolved });
+
+                public static void Main()
+                {
+                }
+            }
+            """);
+        var build = await DotNet.RunAsync(project, "build", "-nodeReuse:false");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"Program\.cs\(7,\d+\): error DEF2001: UpdateIncident needs Incident\.ReadWrite\.All on Microsoft Threat Protection", build.Output);
+    }
 }

@@ -1,12 +1,10 @@
 using System;
 using System.Collections.Immutable;
-using System.IO;
 using System.Linq;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Generation.Models;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Defender365.Toolkit.Analyzers.Generation;
 
@@ -22,15 +20,12 @@ namespace Defender365.Toolkit.Analyzers.Generation;
 [Generator(LanguageNames.CSharp)]
 public sealed class DefenderClientGenerator : IIncrementalGenerator
 {
-    /// <summary>Item metadata that marks an additional file as a scope manifest regardless of its name.</summary>
-    public const string ManifestMetadata = "build_metadata.AdditionalFiles.Defender365Manifest";
-
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var parsed = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
-            .Where(static pair => IsManifest(pair.Left, pair.Right))
+            .Where(static pair => ManifestFiles.IsManifest(pair.Left, pair.Right))
             .Select(static (pair, _) => pair.Left)
             .Select(static (text, cancellationToken) => ManifestParser.Parse(text.Path, text.GetText(cancellationToken), cancellationToken))
             .WithTrackingName(TrackingNames.ParseManifest);
@@ -72,10 +67,6 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
             }
         });
     }
-
-    private static bool IsManifest(AdditionalText text, AnalyzerConfigOptionsProvider options) =>
-        string.Equals(Path.GetFileName(text.Path), ManifestParser.FileName, StringComparison.OrdinalIgnoreCase)
-        || (options.GetOptions(text).TryGetValue(ManifestMetadata, out var marked) && string.Equals(marked, "true", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>One manifest per project: the first by path wins; every other one is reported (DEF1001) and ignored.</summary>
     private static SelectedManifest Select(ImmutableArray<ManifestParseResult> results)
