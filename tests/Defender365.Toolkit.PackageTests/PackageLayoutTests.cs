@@ -21,6 +21,7 @@ public sealed class PackageLayoutTests(PackageFixture package)
         [
             "README.md",
             "analyzers/dotnet/roslyn4.8/cs/Defender365.Toolkit.Analyzers.dll",
+            "analyzers/dotnet/roslyn4.8/cs/Defender365.Toolkit.CodeFixes.dll",
             "buildTransitive/Defender365.Toolkit.props",
             "buildTransitive/Defender365.Toolkit.targets",
             "lib/net8.0/Defender365.Toolkit.dll",
