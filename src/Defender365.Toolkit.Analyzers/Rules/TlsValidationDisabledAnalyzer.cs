@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Defender365.Toolkit.Analyzers.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Defender365.Toolkit.Analyzers.Rules;
+
+/// <summary>
+/// DEF4003: a certificate-validation callback that accepts every certificate (<c>(_, _, _, _) =&gt; true</c>,
+/// <c>HttpClientHandler.DangerousAcceptAnyServerCertificateValidator</c>) is set on an HTTP handler, an SSL options
+/// object or <c>ServicePointManager</c>. A callback that checks something (pinning a certificate) is fine.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TlsValidationDisabledAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>DEF4003. Format: "{0} accepts every server certificate: anyone on the network can read the tokens and data".</summary>
+    internal static readonly DiagnosticDescriptor Rule = new(
+        RuleIdentifiers.TlsValidationDisabled,
+        title: "TLS certificate validation disabled",
+        messageFormat: "{0} accepts every server certificate: anyone on the network can read the tokens and data",
+        RuleCategories.Security,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Bearer tokens for the Defender APIs grant access to a customer's security data. Validate certificates; to trust a local test server, pin its certificate instead of accepting all.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.TlsValidationDisabled));
+
+    private static readonly ImmutableHashSet<string> CallbackProperties = ImmutableHashSet.Create(
+        "ServerCertificateCustomValidationCallback",
+        "RemoteCertificateValidationCallback",
+        "ServerCertificateValidationCallback");
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment);
+    }
+
+    private static void AnalyzeAssignment(OperationAnalysisContext context)
+    {
+        var assignment = (IAssignmentOperation)context.Operation;
+        if (assignment.Target is not IPropertyReferenceOperation { Property: { } property }
+            || !CallbackProperties.Contains(property.Name)
+            || property.ContainingType.ContainingNamespace?.ToDisplayString() is not ("System.Net.Http" or "System.Net.Security" or "System.Net"))
+        {
+            return;
+        }
+
+        if (AcceptsEverything(assignment.Value))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(Rule, assignment.Syntax.GetLocation(), $"{property.ContainingType.Name}.{property.Name}"));
+        }
+    }
+
+    private static bool AcceptsEverything(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        switch (value)
+        {
+            case IPropertyReferenceOperation { Property.Name: "DangerousAcceptAnyServerCertificateValidator" }:
+                return true;
+            case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda }:
+                return ReturnsOnlyTrue(lambda.Body);
+            case IAnonymousFunctionOperation lambda:
+                return ReturnsOnlyTrue(lambda.Body);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A body whose every return is the constant <see langword="true"/>.</summary>
+    private static bool ReturnsOnlyTrue(IBlockOperation body)
+    {
+        var returns = body.Descendants().OfType<IReturnOperation>().ToArray();
+        return returns.Length > 0 && returns.All(r => r.ReturnedValue is { ConstantValue: { HasValue: true, Value: true } });
+    }
+}
