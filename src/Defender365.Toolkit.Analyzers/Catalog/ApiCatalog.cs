@@ -133,203 +133,50 @@ internal sealed class ApiCatalog
         node is JsonArray array ? array.Items.OfType<JsonString>().Select(s => s.Value).ToArray() : System.Array.Empty<string>();
 }
 
-internal sealed class CatalogResource
+/// <summary>An API resource: permissions by kind, and which permission implies which.</summary>
+internal sealed record CatalogResource(string Id, string DisplayName, IReadOnlyList<string> ApplicationPermissions, IReadOnlyList<string> DelegatedPermissions, IReadOnlyList<CatalogImplication> Implications, IReadOnlyList<string> KnownHosts)
 {
-    public CatalogResource(string id, string displayName, IReadOnlyList<string> application, IReadOnlyList<string> delegated, IReadOnlyList<CatalogImplication> implications, IReadOnlyList<string> knownHosts)
-    {
-        Id = id;
-        DisplayName = displayName;
-        ApplicationPermissions = application;
-        DelegatedPermissions = delegated;
-        Implications = implications;
-        KnownHosts = knownHosts;
-    }
-
-    public string Id { get; }
-
-    public string DisplayName { get; }
-
-    public IReadOnlyList<string> ApplicationPermissions { get; }
-
-    public IReadOnlyList<string> DelegatedPermissions { get; }
-
-    public IReadOnlyList<CatalogImplication> Implications { get; }
-
-    public IReadOnlyList<string> KnownHosts { get; }
-
     public IReadOnlyList<string> Permissions(bool delegated) => delegated ? DelegatedPermissions : ApplicationPermissions;
 }
 
-internal sealed class CatalogImplication
-{
-    public CatalogImplication(bool delegated, string permission, string implies)
-    {
-        Delegated = delegated;
-        Permission = permission;
-        Implies = implies;
-    }
+/// <summary><paramref name="Permission"/> covers <paramref name="Implies"/> (ReadWrite covers Read).</summary>
+internal sealed record CatalogImplication(bool Delegated, string Permission, string Implies);
 
-    public bool Delegated { get; }
+/// <summary>One operation, as the generator and the analyzers need it.</summary>
+internal sealed record CatalogOperation(
+    string Id,
+    string Name,
+    string Group,
+    string Api,
+    string Area,
+    string Summary,
+    string Method,
+    string Path,
+    string Resource,
+    IReadOnlyList<string> ApplicationPermissions,
+    IReadOnlyList<string> DelegatedPermissions,
+    IReadOnlyList<CatalogField> PathParameters,
+    CatalogQuery? Query,
+    CatalogBody? Body,
+    string? ResponseEntity,
+    string? ResponseItemType,
+    bool IsCollection,
+    string Paging,
+    int SuccessStatus,
+    int? PerMinute,
+    int? PerHour,
+    string? Docs,
+    string? Replacement,
+    string? DuplicateOf);
 
-    public string Permission { get; }
+/// <summary>A parameter, body field or entity field.</summary>
+internal sealed record CatalogField(string Name, string Type, bool Required, bool Nullable, string? Description, IReadOnlyList<string> AllowedValues);
 
-    public string Implies { get; }
-}
+/// <summary>The OData options and extra query parameters of an operation.</summary>
+internal sealed record CatalogQuery(IReadOnlyList<string> Filter, int? MaxTop, bool Skip, IReadOnlyList<string> Expand, IReadOnlyList<CatalogField> Parameters);
 
-internal sealed class CatalogOperation
-{
-    public CatalogOperation(string id, string name, string group, string api, string area, string summary, string method, string path, string resource, IReadOnlyList<string> application, IReadOnlyList<string> delegated, IReadOnlyList<CatalogField> pathParameters, CatalogQuery? query, CatalogBody? body, string? responseEntity, string? responseItemType, bool isCollection, string paging, int successStatus, int? perMinute, int? perHour, string? docs, string? replacement, string? duplicateOf)
-    {
-        Id = id;
-        Name = name;
-        Group = group;
-        Api = api;
-        Area = area;
-        Summary = summary;
-        Method = method;
-        Path = path;
-        Resource = resource;
-        ApplicationPermissions = application;
-        DelegatedPermissions = delegated;
-        PathParameters = pathParameters;
-        Query = query;
-        Body = body;
-        ResponseEntity = responseEntity;
-        ResponseItemType = responseItemType;
-        IsCollection = isCollection;
-        Paging = paging;
-        SuccessStatus = successStatus;
-        PerMinute = perMinute;
-        PerHour = perHour;
-        Docs = docs;
-        Replacement = replacement;
-        DuplicateOf = duplicateOf;
-    }
+/// <summary>A request body.</summary>
+internal sealed record CatalogBody(string ContentType, bool PartialUpdate, IReadOnlyList<CatalogField> Fields);
 
-    public string Id { get; }
-
-    public string Name { get; }
-
-    public string Group { get; }
-
-    public string Api { get; }
-
-    public string Area { get; }
-
-    public string Summary { get; }
-
-    public string Method { get; }
-
-    public string Path { get; }
-
-    public string Resource { get; }
-
-    public IReadOnlyList<string> ApplicationPermissions { get; }
-
-    public IReadOnlyList<string> DelegatedPermissions { get; }
-
-    public IReadOnlyList<CatalogField> PathParameters { get; }
-
-    public CatalogQuery? Query { get; }
-
-    public CatalogBody? Body { get; }
-
-    public string? ResponseEntity { get; }
-
-    public string? ResponseItemType { get; }
-
-    public bool IsCollection { get; }
-
-    public string Paging { get; }
-
-    public int SuccessStatus { get; }
-
-    public int? PerMinute { get; }
-
-    public int? PerHour { get; }
-
-    public string? Docs { get; }
-
-    public string? Replacement { get; }
-
-    public string? DuplicateOf { get; }
-}
-
-internal sealed class CatalogField
-{
-    public CatalogField(string name, string type, bool required, bool nullable, string? description, IReadOnlyList<string> allowedValues)
-    {
-        Name = name;
-        Type = type;
-        Required = required;
-        Nullable = nullable;
-        Description = description;
-        AllowedValues = allowedValues;
-    }
-
-    public string Name { get; }
-
-    public string Type { get; }
-
-    public bool Required { get; }
-
-    public bool Nullable { get; }
-
-    public string? Description { get; }
-
-    public IReadOnlyList<string> AllowedValues { get; }
-}
-
-internal sealed class CatalogQuery
-{
-    public CatalogQuery(IReadOnlyList<string> filter, int? maxTop, bool skip, IReadOnlyList<string> expand, IReadOnlyList<CatalogField> parameters)
-    {
-        Filter = filter;
-        MaxTop = maxTop;
-        Skip = skip;
-        Expand = expand;
-        Parameters = parameters;
-    }
-
-    public IReadOnlyList<string> Filter { get; }
-
-    public int? MaxTop { get; }
-
-    public bool Skip { get; }
-
-    public IReadOnlyList<string> Expand { get; }
-
-    public IReadOnlyList<CatalogField> Parameters { get; }
-}
-
-internal sealed class CatalogBody
-{
-    public CatalogBody(string contentType, bool partialUpdate, IReadOnlyList<CatalogField> fields)
-    {
-        ContentType = contentType;
-        PartialUpdate = partialUpdate;
-        Fields = fields;
-    }
-
-    public string ContentType { get; }
-
-    public bool PartialUpdate { get; }
-
-    public IReadOnlyList<CatalogField> Fields { get; }
-}
-
-internal sealed class CatalogEntity
-{
-    public CatalogEntity(string name, string api, IReadOnlyList<CatalogField> fields)
-    {
-        Name = name;
-        Api = api;
-        Fields = fields;
-    }
-
-    public string Name { get; }
-
-    public string Api { get; }
-
-    public IReadOnlyList<CatalogField> Fields { get; }
-}
+/// <summary>An entity and its fields.</summary>
+internal sealed record CatalogEntity(string Name, string Api, IReadOnlyList<CatalogField> Fields);
