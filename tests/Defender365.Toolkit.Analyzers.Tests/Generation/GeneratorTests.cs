@@ -30,10 +30,11 @@ public sealed class GeneratorTests
     public void Full_catalog_manifest_compiles_without_warnings(LanguageVersion version)
     {
         var compilation = GeneratorHarness.Compilation(version: version);
-        var (_, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver([new InMemoryAdditionalText(GeneratorHarness.ManifestPath, Manifests.Everything())], version: version), compilation);
+        var (driver, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver([new InMemoryAdditionalText(GeneratorHarness.ManifestPath, Manifests.Everything())], version: version), compilation);
         Assert.Empty(diagnostics);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
         Assert.Contains(output.SyntaxTrees, t => t.FilePath.EndsWith("Defender365.Permissions.g.cs", StringComparison.Ordinal));
+        IncrementalAssert.SecondRunIsCached(driver, compilation);
     }
 
     [Fact]
@@ -58,11 +59,13 @@ public sealed class GeneratorTests
     [Fact]
     public void A_broken_manifest_reports_DEF1001_in_the_json_and_generates_nothing()
     {
-        var (driver, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver("{ \"permissions\": "), GeneratorHarness.Compilation());
+        var compilation = GeneratorHarness.Compilation();
+        var (driver, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver("{ \"permissions\": "), compilation);
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("DEF1001", diagnostic.Id);
         Assert.Equal(GeneratorHarness.ManifestPath, diagnostic.Location.GetLineSpan().Path);
         Assert.Empty(driver.GetRunResult().GeneratedTrees);
+        IncrementalAssert.SecondRunIsCached(driver, compilation);
     }
 
     [Fact]
@@ -72,10 +75,12 @@ public sealed class GeneratorTests
             new InMemoryAdditionalText("/project/defender-scopes.json", Manifests.Soc),
             new InMemoryAdditionalText("/project/sub/defender-scopes.json", Manifests.GraphOnly),
         ]);
-        var (_, _, diagnostics) = GeneratorHarness.Run(driver, GeneratorHarness.Compilation());
+        var compilation = GeneratorHarness.Compilation();
+        var (ran, _, diagnostics) = GeneratorHarness.Run(driver, compilation);
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("DEF1001", diagnostic.Id);
         Assert.Equal("/project/sub/defender-scopes.json", diagnostic.Location.GetLineSpan().Path);
+        IncrementalAssert.SecondRunIsCached(ran, compilation);
     }
 
     [Fact]
