@@ -6,6 +6,7 @@ internal static class RuleIdentifiers
     public const string InvalidManifest = "DEF1001";
     public const string UnknownManifestEntry = "DEF1002";
     public const string UndeclaredPermission = "DEF2001";
+    public const string UnneededPermission = "DEF2002";
     public const string AdalInUse = "DEF4002";
     public const string TlsValidationDisabled = "DEF4003";
 

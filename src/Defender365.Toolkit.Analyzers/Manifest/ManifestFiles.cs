@@ -23,7 +23,11 @@ internal static class ManifestFiles
         || (options.GetOptions(text).TryGetValue(ManifestMetadata, out var marked) && string.Equals(marked, "true", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The project's manifest (first by path), read with the shared parser, or null when there is none.</summary>
-    public static ScopeManifestSpec? Find(AnalyzerOptions options, CancellationToken cancellationToken)
+    public static ScopeManifestSpec? Find(AnalyzerOptions options, CancellationToken cancellationToken) =>
+        FindFile(options, cancellationToken)?.Spec;
+
+    /// <summary>The project's manifest file with its text and spec, or null when there is none or it is unreadable.</summary>
+    public static (string Path, SourceText Text, ScopeManifestSpec Spec)? FindFile(AnalyzerOptions options, CancellationToken cancellationToken)
     {
         var manifest = options.AdditionalFiles
             .Where(f => IsManifest(f, options.AnalyzerConfigOptionsProvider))
@@ -34,6 +38,8 @@ internal static class ManifestFiles
             return null;
         }
 
-        return Parsed.GetValue(text, t => ManifestParser.Parse(manifest.Path, t, cancellationToken)).Spec;
+        return Parsed.GetValue(text, t => ManifestParser.Parse(manifest.Path, t, cancellationToken)).Spec is { } spec
+            ? (manifest.Path, text, spec)
+            : null;
     }
 }

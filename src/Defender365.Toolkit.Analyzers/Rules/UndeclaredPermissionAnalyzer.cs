@@ -2,19 +2,23 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Defender365.Toolkit.Analyzers.Catalog;
 using Defender365.Toolkit.Analyzers.Diagnostics;
+using Defender365.Toolkit.Analyzers.Json;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Defender365.Toolkit.Analyzers.Rules;
 
 /// <summary>
 /// DEF2001: a call (or method group) whose target carries <c>[RequiresDefenderPermission]</c> needs a permission the
 /// scope manifest does not declare for that resource. A declared ReadWrite permission covers a required Read one.
+/// DEF2002 (same walk, at compilation end): a declared permission that no call needs, located in the manifest.
 /// </summary>
 /// <remarks>
 /// Does nothing in a project without the attribute type or without a valid manifest (the generator reports manifest
@@ -40,8 +44,20 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         description: "The app's token will not carry a permission this call needs, so it would fail with 403 at run time. Declare the least-privileged permission in defender-scopes.json (and request it on the app registration), or do not make the call.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.UndeclaredPermission));
 
+    /// <summary>DEF2002. Format: "{0} is declared for {1} but no call in the project needs it".</summary>
+    internal static readonly DiagnosticDescriptor UnneededRule = new(
+        RuleIdentifiers.UnneededPermission,
+        title: "Declared permission that no call in the project needs",
+        messageFormat: "{0} is declared for {1} but no call in the project needs it",
+        RuleCategories.Security,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "Least privilege: every permission the app holds is access a stolen token gives away. A permission is needed when it is the least-privileged declared permission that allows some call. Not reported while the project makes no checked call at all.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.UnneededPermission),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, UnneededRule);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -51,14 +67,15 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var attribute = start.Compilation.GetTypeByMetadataName("Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute");
-            if (attribute is null || ManifestFiles.Find(start.Options, start.CancellationToken) is not { } manifest)
+            if (attribute is null || ManifestFiles.FindFile(start.Options, start.CancellationToken) is not { } manifest)
             {
                 return;
             }
 
-            var analysis = new CompilationAnalysis(attribute, manifest);
+            var analysis = new CompilationAnalysis(attribute, manifest.Spec);
             start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
             start.RegisterOperationAction(analysis.AnalyzeMethodReference, OperationKind.MethodReference);
+            start.RegisterCompilationEndAction(end => analysis.ReportUnneeded(end, manifest.Path, manifest.Text));
         });
     }
 
@@ -68,6 +85,10 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol _attribute;
         private readonly ScopeManifestSpec _manifest;
         private readonly ConcurrentDictionary<IMethodSymbol, Requirement[]> _requirements = new(SymbolEqualityComparer.Default);
+
+        // (resource id, permission) that some call needs, for DEF2002; written only when a checked call is seen.
+        private readonly ConcurrentDictionary<(string Resource, string Permission), bool> _needed = new();
+        private int _checkedCalls;
 
         public CompilationAnalysis(INamedTypeSymbol attribute, ScopeManifestSpec manifest)
         {
@@ -91,7 +112,12 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         {
             foreach (var requirement in _requirements.GetOrAdd(method.OriginalDefinition, Read))
             {
-                if (!IsDeclared(requirement))
+                Interlocked.Increment(ref _checkedCalls);
+                if (LeastPrivilegedDeclared(requirement) is { } satisfiedBy)
+                {
+                    _needed.TryAdd((requirement.Resource.Id, satisfiedBy), true);
+                }
+                else
                 {
                     var properties = ImmutableDictionary<string, string?>.Empty
                         .Add(ResourceDisplayNameProperty, requirement.Resource.DisplayName)
@@ -101,16 +127,59 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private bool IsDeclared(Requirement requirement)
+        /// <summary>The declared permission that allows the call with the least access (any-of order, least first), or null.</summary>
+        private string? LeastPrivilegedDeclared(Requirement requirement)
         {
             var grant = _manifest.Resources.FirstOrDefault(r => r.ResourceId == requirement.Resource.Id);
             if (grant is null)
             {
-                return false;
+                return null;
             }
 
-            return requirement.AnyOf.Any(required => grant.Application.Contains(required)
-                || requirement.Resource.Implications.Any(i => !i.Delegated && i.Implies == required && grant.Application.Contains(i.Permission)));
+            foreach (var required in requirement.AnyOf)
+            {
+                if (grant.Application.Contains(required))
+                {
+                    return required;
+                }
+
+                var implying = requirement.Resource.Implications.FirstOrDefault(i => !i.Delegated && i.Implies == required && grant.Application.Contains(i.Permission));
+                if (implying is not null)
+                {
+                    return implying.Permission;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>DEF2002 at each declared application permission no checked call needs; silent while there is no call.</summary>
+        public void ReportUnneeded(CompilationAnalysisContext context, string path, SourceText text)
+        {
+            if (Volatile.Read(ref _checkedCalls) == 0
+                || JsonReader.Read(text.ToString()).Root is not JsonObject root
+                || root["permissions"] is not JsonObject permissions)
+            {
+                return;
+            }
+
+            foreach (var entry in permissions.Properties)
+            {
+                var resource = ApiCatalog.Instance.FindResourceByDisplayName(entry.Name);
+                if (resource is null || (entry.Value as JsonObject)?["application"] is not JsonArray application)
+                {
+                    continue;
+                }
+
+                foreach (var item in application.Items.OfType<JsonString>())
+                {
+                    if (resource.ApplicationPermissions.Contains(item.Value) && !_needed.ContainsKey((resource.Id, item.Value)))
+                    {
+                        var location = Location.Create(path, item.Span, text.Lines.GetLinePositionSpan(item.Span));
+                        context.ReportDiagnostic(Diagnostic.Create(UnneededRule, location, item.Value, resource.DisplayName));
+                    }
+                }
+            }
         }
 
         private Requirement[] Read(IMethodSymbol method)

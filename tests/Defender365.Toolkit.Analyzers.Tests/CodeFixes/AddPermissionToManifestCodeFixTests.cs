@@ -46,6 +46,7 @@ public sealed class AddPermissionToManifestCodeFixTests
             },
             CodeActionEquivalenceKey = nameof(AddPermissionToManifestCodeFixProvider),
         };
+        test.DisabledDiagnostics.Add("DEF2002");
 
         if (fixAll)
         {

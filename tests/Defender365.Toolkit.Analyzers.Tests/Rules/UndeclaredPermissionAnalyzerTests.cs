@@ -42,6 +42,8 @@ public sealed class UndeclaredPermissionAnalyzerTests
                 },
             },
         };
+        // DEF2002 (declared but unneeded) has its own tests.
+        test.DisabledDiagnostics.Add("DEF2002");
         if (manifest is not null)
         {
             test.TestState.AdditionalFiles.Add(("/0/defender-scopes.json", manifest));
