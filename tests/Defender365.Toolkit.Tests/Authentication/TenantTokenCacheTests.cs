@@ -17,15 +17,15 @@ public sealed class TenantTokenCacheTests
         Task<AccessToken> Acquire(TokenKey k, bool stale)
         {
             calls.Add(stale);
-            // Valid for 150 ms beyond the margin.
-            return Task.FromResult(new AccessToken($"token-{calls.Count}", DateTimeOffset.UtcNow + Margin + TimeSpan.FromMilliseconds(150)));
+            // Valid for 2 s beyond the margin: room for a slow machine between acquiring and the first lookup.
+            return Task.FromResult(new AccessToken($"token-{calls.Count}", DateTimeOffset.UtcNow + Margin + TimeSpan.FromSeconds(2)));
         }
 
         Assert.Equal("token-1", (await cache.GetOrAcquireAsync(key, Acquire, CancellationToken.None)).Token);
         Assert.True(cache.TryGet(key, out var hit));
         Assert.Equal("token-1", hit.Token);
 
-        await Task.Delay(400);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.False(cache.TryGet(key, out _));
         Assert.Equal("token-2", (await cache.GetOrAcquireAsync(key, Acquire, CancellationToken.None)).Token);
         Assert.Equal([false, true], calls);

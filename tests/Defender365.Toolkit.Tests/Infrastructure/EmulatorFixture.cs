@@ -36,7 +36,8 @@ public sealed class EmulatorFixture : IAsyncLifetime
     {
         var options = EmulatorOptions.CreateDemo(Secret);
         options.IncidentsPerTenant = 57;
-        options.MachineActionDuration = TimeSpan.FromMilliseconds(600);
+        // Long enough that a duplicate sent right after the first action still finds it running on a loaded machine.
+        options.MachineActionDuration = TimeSpan.FromSeconds(3);
         var all = options.AddTenant(AllPermissionsTenantId, "All permissions");
         foreach (var resource in DefenderCatalog.Default.Resources)
         {

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Immutable;
+using Defender365.Toolkit.Analyzers.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Defender365.Toolkit.Analyzers.Rules;
+
+/// <summary>
+/// DEF4001: an access token or secret passed to <c>Console</c>, <c>Debug</c>/<c>Trace</c>, an <c>ILogger</c> or a file
+/// write — directly, inside an interpolated string or a concatenation. A value counts as sensitive when it is
+/// <c>AccessToken.Token</c>, MSAL's <c>AuthenticationResult.AccessToken</c>, or a string variable, field, property or
+/// parameter whose name ends with token, secret, password, pwd or apikey (so <c>tokenType</c>, <c>secretName</c> and
+/// cancellation tokens do not count).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>DEF4001. Format: "'{0}' is written to {1}: anyone who reads it can call the APIs as the app".</summary>
+    internal static readonly DiagnosticDescriptor Rule = new(
+        RuleIdentifiers.SecretWrittenToLog,
+        title: "Access token or secret written to a log, console or file",
+        messageFormat: "'{0}' is written to {1}: anyone who reads it can call the APIs as the app",
+        RuleCategories.Security,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Logs, consoles and files are read by more people and systems than the app's secrets should be. Log the token's claims (AccessTokenClaims) or its expiry instead.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SecretWrittenToLog));
+
+    private static readonly string[] SensitiveSuffixes = ["token", "secret", "password", "pwd", "apikey"];
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (SinkName(invocation.TargetMethod) is not { } sink)
+        {
+            return;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (FindSensitive(argument.Value) is { } sensitive)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Rule, sensitive.Syntax.GetLocation(), sensitive.Syntax.ToString(), sink));
+            }
+        }
+    }
+
+    /// <summary>The kind of sink a method is, or null: only the type's full name and the method name are compared.</summary>
+    private static string? SinkName(IMethodSymbol method)
+    {
+        var type = method.ContainingType?.ToDisplayString();
+        return type switch
+        {
+            "System.Console" when method.Name.StartsWith("Write", StringComparison.Ordinal) => "the console",
+            "System.Diagnostics.Debug" or "System.Diagnostics.Trace" when method.Name.StartsWith("Write", StringComparison.Ordinal) || method.Name.StartsWith("Trace", StringComparison.Ordinal) || method.Name == "Print" => "the debug trace",
+            "System.IO.File" when method.Name.StartsWith("WriteAll", StringComparison.Ordinal) || method.Name.StartsWith("AppendAll", StringComparison.Ordinal) => "a file",
+            "Microsoft.Extensions.Logging.LoggerExtensions" or "Microsoft.Extensions.Logging.ILogger" when method.Name.StartsWith("Log", StringComparison.Ordinal) => "a log",
+            _ => null,
+        };
+    }
+
+    private static IOperation? FindSensitive(IOperation value)
+    {
+        switch (value)
+        {
+            case IConversionOperation conversion:
+                return FindSensitive(conversion.Operand);
+            case IArrayCreationOperation { Initializer: { } initializer }:
+                foreach (var element in initializer.ElementValues)
+                {
+                    if (FindSensitive(element) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case IInterpolatedStringOperation interpolated:
+                foreach (var part in interpolated.Parts)
+                {
+                    if (part is IInterpolationOperation { Expression: { } expression } && FindSensitive(expression) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary:
+                return FindSensitive(binary.LeftOperand) ?? FindSensitive(binary.RightOperand);
+            default:
+                return IsSensitive(value) ? value : null;
+        }
+    }
+
+    private static bool IsSensitive(IOperation value)
+    {
+        if (value is IPropertyReferenceOperation { Property: { } property }
+            && ((property.Name == "Token" && property.ContainingType.ToDisplayString() == "Azure.Core.AccessToken")
+                || (property.Name == "AccessToken" && property.ContainingType.ToDisplayString() == "Microsoft.Identity.Client.AuthenticationResult")))
+        {
+            return true;
+        }
+
+        if (value.Type?.SpecialType != SpecialType.System_String)
+        {
+            return false;
+        }
+
+        var name = value switch
+        {
+            ILocalReferenceOperation local => local.Local.Name,
+            IParameterReferenceOperation parameter => parameter.Parameter.Name,
+            IFieldReferenceOperation field => field.Field.Name,
+            IPropertyReferenceOperation reference => reference.Property.Name,
+            _ => null,
+        };
+        if (name is null)
+        {
+            return false;
+        }
+
+        foreach (var suffix in SensitiveSuffixes)
+        {
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
