@@ -137,6 +137,32 @@ internal sealed class ApiCatalog
 internal sealed record CatalogResource(string Id, string DisplayName, IReadOnlyList<string> ApplicationPermissions, IReadOnlyList<string> DelegatedPermissions, IReadOnlyList<CatalogImplication> Implications, IReadOnlyList<string> KnownHosts)
 {
     public IReadOnlyList<string> Permissions(bool delegated) => delegated ? DelegatedPermissions : ApplicationPermissions;
+
+    /// <summary>
+    /// The declared permission that allows an any-of requirement with the least access (the requirement lists least
+    /// privileged first; a declared ReadWrite covers a required Read), or <see langword="null"/> when none does. The one
+    /// place this rule lives for the generator (which areas are touched) and the analyzers (DEF2001/DEF2002).
+    /// </summary>
+    public string? LeastPrivilegedSatisfier(IReadOnlyList<string> anyOf, IReadOnlyList<string> declared, bool delegated)
+    {
+        foreach (var required in anyOf)
+        {
+            if (declared.Contains(required))
+            {
+                return required;
+            }
+
+            foreach (var implication in Implications)
+            {
+                if (implication.Delegated == delegated && implication.Implies == required && declared.Contains(implication.Permission))
+                {
+                    return implication.Permission;
+                }
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary><paramref name="Permission"/> covers <paramref name="Implies"/> (ReadWrite covers Read).</summary>

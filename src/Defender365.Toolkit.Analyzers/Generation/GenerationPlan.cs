@@ -106,12 +106,8 @@ internal sealed class GenerationPlan
             return false;
         }
 
-        return Covers(resource, grant.Application, operation.ApplicationPermissions, delegated: false)
-            || Covers(resource, grant.Delegated, operation.DelegatedPermissions, delegated: true);
-
-        static bool Covers(CatalogResource resource, EquatableArray<string> declared, IReadOnlyList<string> anyOf, bool delegated) =>
-            anyOf.Any(required => declared.Contains(required)
-                || resource.Implications.Any(i => i.Delegated == delegated && i.Implies == required && declared.Contains(i.Permission)));
+        return resource.LeastPrivilegedSatisfier(operation.ApplicationPermissions, grant.Application, delegated: false) is not null
+            || resource.LeastPrivilegedSatisfier(operation.DelegatedPermissions, grant.Delegated, delegated: true) is not null;
     }
 
     /// <summary>The request body type of an operation: <c>{Name}Request</c>, prefixed <c>Graph</c> for Graph operations.</summary>

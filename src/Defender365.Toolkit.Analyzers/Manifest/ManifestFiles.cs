@@ -22,11 +22,7 @@ internal static class ManifestFiles
         string.Equals(Path.GetFileName(text.Path), ManifestParser.FileName, StringComparison.OrdinalIgnoreCase)
         || (options.GetOptions(text).TryGetValue(ManifestMetadata, out var marked) && string.Equals(marked, "true", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The project's manifest (first by path), read with the shared parser, or null when there is none.</summary>
-    public static ScopeManifestSpec? Find(AnalyzerOptions options, CancellationToken cancellationToken) =>
-        FindFile(options, cancellationToken)?.Spec;
-
-    /// <summary>The project's manifest file with its text and spec, or null when there is none or it is unreadable.</summary>
+    /// <summary>The project's manifest (first by path) with its text and spec, read with the shared parser; null when there is none or it is unreadable.</summary>
     public static (string Path, SourceText Text, ScopeManifestSpec Spec)? FindFile(AnalyzerOptions options, CancellationToken cancellationToken)
     {
         var manifest = options.AdditionalFiles

@@ -110,47 +110,21 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
 
         private void Check(OperationAnalysisContext context, IMethodSymbol method, Location location)
         {
+            // Everything about a method (its requirements and what satisfies them) is computed once per compilation.
             foreach (var requirement in _requirements.GetOrAdd(method.OriginalDefinition, Read))
             {
                 Interlocked.Increment(ref _checkedCalls);
-                if (LeastPrivilegedDeclared(requirement) is { } satisfiedBy)
+                if (requirement.SatisfiedBy is { } satisfiedBy)
                 {
                     _needed.TryAdd((requirement.Resource.Id, satisfiedBy), true);
+                    continue;
                 }
-                else
-                {
-                    var properties = ImmutableDictionary<string, string?>.Empty
-                        .Add(ResourceDisplayNameProperty, requirement.Resource.DisplayName)
-                        .Add(PermissionProperty, requirement.AnyOf[0]);
-                    context.ReportDiagnostic(Diagnostic.Create(Rule, location, properties, requirement.Operation ?? method.Name, requirement.AnyOf[0], requirement.Resource.DisplayName));
-                }
+
+                var properties = ImmutableDictionary<string, string?>.Empty
+                    .Add(ResourceDisplayNameProperty, requirement.Resource.DisplayName)
+                    .Add(PermissionProperty, requirement.AnyOf[0]);
+                context.ReportDiagnostic(Diagnostic.Create(Rule, location, properties, requirement.Operation ?? method.Name, requirement.AnyOf[0], requirement.Resource.DisplayName));
             }
-        }
-
-        /// <summary>The declared permission that allows the call with the least access (any-of order, least first), or null.</summary>
-        private string? LeastPrivilegedDeclared(Requirement requirement)
-        {
-            var grant = _manifest.Resources.FirstOrDefault(r => r.ResourceId == requirement.Resource.Id);
-            if (grant is null)
-            {
-                return null;
-            }
-
-            foreach (var required in requirement.AnyOf)
-            {
-                if (grant.Application.Contains(required))
-                {
-                    return required;
-                }
-
-                var implying = requirement.Resource.Implications.FirstOrDefault(i => !i.Delegated && i.Implies == required && grant.Application.Contains(i.Permission));
-                if (implying is not null)
-                {
-                    return implying.Permission;
-                }
-            }
-
-            return null;
         }
 
         /// <summary>DEF2002 at each declared application permission no checked call needs; silent while there is no call.</summary>
@@ -202,7 +176,9 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
                 }
 
                 var operation = data.NamedArguments.FirstOrDefault(a => a.Key == "Operation").Value.Value as string;
-                (found ??= new List<Requirement>()).Add(new Requirement(resource, anyOf, operation));
+                var grant = _manifest.Resources.FirstOrDefault(r => r.ResourceId == resource.Id);
+                var satisfiedBy = grant is null ? null : resource.LeastPrivilegedSatisfier(anyOf, grant.Application, delegated: false);
+                (found ??= new List<Requirement>()).Add(new Requirement(resource, anyOf, operation, satisfiedBy));
             }
 
             return found?.ToArray() ?? None;
@@ -221,19 +197,9 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private sealed class Requirement
-    {
-        public Requirement(CatalogResource resource, string[] anyOf, string? operation)
-        {
-            Resource = resource;
-            AnyOf = anyOf;
-            Operation = operation;
-        }
-
-        public CatalogResource Resource { get; }
-
-        public string[] AnyOf { get; }
-
-        public string? Operation { get; }
-    }
+    /// <param name="Resource">The resource the method needs a permission on.</param>
+    /// <param name="AnyOf">The accepted permissions, least privileged first.</param>
+    /// <param name="Operation">The catalog operation, for the message.</param>
+    /// <param name="SatisfiedBy">The declared permission that allows it with the least access, or null (DEF2001).</param>
+    private sealed record Requirement(CatalogResource Resource, string[] AnyOf, string? Operation, string? SatisfiedBy);
 }
