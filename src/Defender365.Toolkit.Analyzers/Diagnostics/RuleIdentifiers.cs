@@ -7,6 +7,8 @@ internal static class RuleIdentifiers
     public const string UnknownManifestEntry = "DEF1002";
     public const string UndeclaredPermission = "DEF2001";
     public const string UnneededPermission = "DEF2002";
+    public const string HardcodedSecret = "DEF3001";
+    public const string SecretInFile = "DEF3002";
     public const string SecretWrittenToLog = "DEF4001";
     public const string AdalInUse = "DEF4002";
     public const string TlsValidationDisabled = "DEF4003";

@@ -1,0 +1,132 @@
+using System;
+
+namespace Defender365.Toolkit.Analyzers.Secrets;
+
+/// <summary>
+/// Whether a name (field, property, local, parameter, dictionary or configuration key) says it holds a secret:
+/// <c>clientSecret</c>, <c>Password</c>, <c>ApiKey</c>, <c>AccountKey</c>, <c>accessToken</c>, <c>Credentials</c>,
+/// <c>Defender:ClientSecret</c>. Names about a secret rather than of one do not count: <c>SecretName</c>,
+/// <c>TokenEndpoint</c>, <c>PasswordLength</c>, <c>tokenType</c>, <c>nextPageToken</c>.
+/// </summary>
+internal static class SecretNames
+{
+    // Compared against the name lower-cased with '_' and '-' removed.
+    private static readonly string[] SecretWords =
+    [
+        "secret", "password", "passwd", "pwd", "passphrase", "apikey", "accesskey", "accountkey", "privatekey",
+        "sharedkey", "signingkey", "secretkey", "masterkey", "credential", "token", "clientassertion",
+    ];
+
+    // A name ending in one of these describes or locates a secret: its name, id, where it lives, its shape.
+    private static readonly string[] DescriptiveSuffixes =
+    [
+        "name", "names", "id", "ids", "uri", "url", "endpoint", "path", "file", "filename", "type", "kind", "header",
+        "parameter", "param", "field", "label", "prefix", "suffix", "length", "size", "expiry", "expiration", "expires",
+        "expireson", "expiresat", "lifetime", "count", "policy", "hint", "setting", "settings", "section", "variable",
+        "envvar", "format", "pattern", "regex", "message", "description", "prompt", "title", "placeholder", "provider",
+        "source", "store", "vault", "scope", "scopes", "audience", "issuer", "cache", "handler", "validator", "version",
+        "location", "mode", "options", "manager", "service", "client", "request", "response", "result", "reference",
+        "ref", "key", "keys", "configkey", "property", "claim", "error", "exception", "attribute", "column", "table",
+        "tag", "enabled", "required", "box", "textbox", "input", "validation", "hash", "salt", "mask", "char", "chars",
+    ];
+
+    // Tokens that are cursors or protocol values, not credentials.
+    private static readonly string[] HarmlessTokens =
+    [
+        "cancellationtoken", "pagetoken", "nextpagetoken", "continuationtoken", "skiptoken", "deltatoken", "synctoken",
+        "resumetoken", "csrftoken", "antiforgerytoken", "requestverificationtoken", "tokenizer", "tokens",
+    ];
+
+    // Secret words whose name also ends with "key": "apikey" must not be taken as the descriptive suffix "key".
+    private static readonly string[] KeyWords = ["apikey", "accesskey", "accountkey", "privatekey", "sharedkey", "signingkey", "secretkey", "masterkey"];
+
+    /// <summary>True when <paramref name="name"/> names a secret (see the type remarks); configuration keys use their last segment.</summary>
+    public static bool IsSecretName(string name, SecretRuleOptions options)
+    {
+        var normalized = Normalize(LastSegment(name));
+        if (normalized.Length < 3 || options.IsExcludedName(normalized))
+        {
+            return false;
+        }
+
+        if (options.IsExtraSecretName(normalized))
+        {
+            return true;
+        }
+
+        var word = FirstSecretWord(normalized);
+        if (word < 0)
+        {
+            return false;
+        }
+
+        foreach (var harmless in HarmlessTokens)
+        {
+            if (normalized.EndsWith(harmless, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        foreach (var keyWord in KeyWords)
+        {
+            if (normalized.EndsWith(keyWord, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        // "secretName", "tokenEndpoint", "passwordLength": the secret word is followed by a descriptive suffix.
+        foreach (var suffix in DescriptiveSuffixes)
+        {
+            if (normalized.Length > suffix.Length && normalized.EndsWith(suffix, StringComparison.Ordinal)
+                && normalized.LastIndexOf(suffix, StringComparison.Ordinal) >= word)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int FirstSecretWord(string normalized)
+    {
+        var first = -1;
+        foreach (var word in SecretWords)
+        {
+            var at = normalized.IndexOf(word, StringComparison.Ordinal);
+            if (at >= 0 && (first < 0 || at < first))
+            {
+                first = at;
+            }
+        }
+
+        return first;
+    }
+
+    // "Defender:ClientSecret" → "ClientSecret"; "Secrets.Defender.Password" → "Password"; "ConnectionStrings__Db" → "Db".
+    private static string LastSegment(string name)
+    {
+        var cut = Math.Max(name.LastIndexOf(':'), name.LastIndexOf('.'));
+        var doubleUnderscore = name.LastIndexOf("__", StringComparison.Ordinal);
+        cut = Math.Max(cut, doubleUnderscore >= 0 ? doubleUnderscore + 1 : -1);
+        return cut >= 0 && cut < name.Length - 1 ? name.Substring(cut + 1) : name;
+    }
+
+    internal static string Normalize(string name)
+    {
+        var buffer = new char[name.Length];
+        var n = 0;
+        foreach (var c in name)
+        {
+            if (c is '_' or '-' or '@' or ' ')
+            {
+                continue;
+            }
+
+            buffer[n++] = char.ToLowerInvariant(c);
+        }
+
+        return new string(buffer, 0, n);
+    }
+}

@@ -1,0 +1,288 @@
+using Defender365.Toolkit.Analyzers.Rules;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Defender365.Toolkit.Analyzers.Tests.Rules;
+
+/// <summary>DEF3001: secrets in C# by format anywhere, or by the name of where they go; placeholders and names are not secrets.</summary>
+public sealed class HardcodedSecretAnalyzerTests
+{
+    // Shaped like the real ones, made up here. Split so this file itself holds no secret-shaped literal.
+    internal const string EntraSecret = "Zx3" + "8Q~" + "k2Jd.Hf_93nLpQ0w-TtXr7Va1Bc~Yz5mN4";
+    internal const string Jwt = "eyJhbGciOiJSUzI1NiJ9" + ".eyJhdWQiOiJhcGk6Ly94In0" + ".c2lnbmF0dXJlLWJ5dGVzLWhlcmUtMDEyMzQ1Njc4OQ";
+
+    // MSAL, Azure.Identity and ADAL shapes, stubbed in their own namespaces: the rule goes by parameter names.
+    private const string Stubs = """
+        namespace Microsoft.Identity.Client
+        {
+            public class ConfidentialClientApplicationBuilder
+            {
+                public static ConfidentialClientApplicationBuilder Create(string clientId) => new();
+                public ConfidentialClientApplicationBuilder WithClientSecret(string clientSecret) => this;
+            }
+        }
+        namespace Azure.Identity
+        {
+            public class ClientSecretCredential { public ClientSecretCredential(string tenantId, string clientId, string clientSecret) { } }
+        }
+        namespace Microsoft.IdentityModel.Clients.ActiveDirectory
+        {
+            public class ClientCredential { public ClientCredential(string clientId, string clientSecret) { } }
+        }
+        """;
+
+    private static Task VerifyAsync(string source, params DiagnosticResult[] expected) => VerifyAsync(source, editorConfig: null, expected);
+
+    private static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpAnalyzerTest<HardcodedSecretAnalyzer, DefaultVerifier>
+        {
+            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
+            TestState = { Sources = { source, Stubs } },
+        };
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", "is_global = true\n" + editorConfig));
+        }
+
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    private static DiagnosticResult Def3001(int markup, string what) =>
+        new DiagnosticResult(HardcodedSecretAnalyzer.Rule).WithLocation(markup).WithArguments(what);
+
+    [Fact]
+    public Task Empty_file_and_compliant_code_report_nothing() => VerifyAsync("""
+        using System;
+        using Microsoft.Identity.Client;
+        class C
+        {
+            void Run()
+            {
+                var secret = Environment.GetEnvironmentVariable("CLIENT_SECRET") ?? throw new InvalidOperationException("Set CLIENT_SECRET.");
+                ConfidentialClientApplicationBuilder.Create("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01").WithClientSecret(secret);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Credential_sinks_take_no_literal() => VerifyAsync(""""
+        using System.Net;
+        using Microsoft.Identity.Client;
+        class C
+        {
+            void Run()
+            {
+                ConfidentialClientApplicationBuilder.Create("app").WithClientSecret({|#0:"s3cr3t-V4lue!"|});
+                _ = new Azure.Identity.ClientSecretCredential("tenant", "client", {|#1:@"Pa55w0rd#2024"|});
+                _ = new Microsoft.IdentityModel.Clients.ActiveDirectory.ClientCredential("client", {|#2:"""
+                    r4w-St1ng=Secret
+                    """|});
+                _ = new NetworkCredential("svc", {|#3:"hunter2hunter2"|});
+                _ = new NetworkCredential { UserName = "svc", Password = {|#4:"Str0ng!Pass"|} };
+            }
+        }
+        """",
+        Def3001(0, "passed as 'clientSecret' to 'WithClientSecret'"),
+        Def3001(1, "passed as 'clientSecret' to 'ClientSecretCredential'"),
+        Def3001(2, "passed as 'clientSecret' to 'ClientCredential'"),
+        Def3001(3, "passed as 'password' to 'NetworkCredential'"),
+        Def3001(4, "assigned to 'Password'"));
+
+    [Fact]
+    public Task Secret_named_fields_properties_locals_parameters_and_keys() => VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        class Settings
+        {
+            private const string ApiKey = {|#0:"k3y-0f-th3-api"|};
+            public string ClientSecret { get; set; } = {|#1:"abc123def456"|};
+            public string DbPassword => {|#2:"pw-9981-x"|};
+            static void Connect(string password = {|#3:"default-pw-1"|}) { }
+            void Run(string? fromEnvironment)
+            {
+                var accessToken = {|#4:"tok_live_51Habc"|};
+                var clientSecret = fromEnvironment ?? {|#5:"fallback-Secret-1"|};
+                var form = new Dictionary<string, string>
+                {
+                    ["grant_type"] = "client_credentials",
+                    ["client_secret"] = {|#6:"f0rm-s3cret"|},
+                };
+                form.Add("ClientSecret", {|#7:"added-0123"|});
+                _ = new KeyValuePair<string, string>("password", {|#8:"kv-pass-77"|});
+                if (fromEnvironment == {|#9:"let-me-in-99"|}) { }
+            }
+            string password = "";
+            bool Check() => password == {|#10:"Adm1n!2024"|};
+        }
+        """,
+        Def3001(0, "assigned to 'ApiKey'"),
+        Def3001(1, "assigned to 'ClientSecret'"),
+        Def3001(2, "returned by 'DbPassword'"),
+        Def3001(3, "default value of 'password'"),
+        Def3001(4, "assigned to 'accessToken'"),
+        Def3001(5, "assigned to 'clientSecret'"),
+        Def3001(6, "assigned to 'client_secret'"),
+        Def3001(7, "stored under 'ClientSecret'"),
+        Def3001(8, "stored under 'password'"),
+        Def3001(10, "compared with 'password'"));
+
+    [Fact]
+    public Task Known_formats_are_secrets_wherever_they_stand() => VerifyAsync($$"""
+        class C
+        {
+            static readonly string[] Values =
+            {
+                {|#0:"{{EntraSecret}}"|},
+                {|#1:"{{Jwt}}"|},
+                {|#2:"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=q1w2e3r4t5y6u7i8o9p0AbCdEfGh==;EndpointSuffix=core.windows.net"|},
+                {|#3:"Server=db;Database=app;User Id=sa;Password=Tr0ub4dor&3;"|},
+                {|#4:"grant_type=client_credentials&client_id=app&client_secret=Qm9vLWJvby1zZWNyZXQ"|},
+                {|#5:"https://acct.blob.core.windows.net/c?sv=2022-11-02&se=2030-01-01&sr=c&sp=r&sig=0a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0u1V%3D"|},
+                {|#6:"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvuNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ\n-----END PRIVATE KEY-----"|},
+                {|#7:"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=AbCdEf0123456789+/xyzXYZ="|},
+            };
+        }
+        """,
+        Def3001(0, "an Entra ID client secret"),
+        Def3001(1, "a signed JWT"),
+        Def3001(2, "a connection string with a secret"),
+        Def3001(3, "a connection string with a secret"),
+        Def3001(4, "a client_secret form field"),
+        Def3001(5, "a SAS signature"),
+        Def3001(6, "a PEM private key"),
+        Def3001(7, "a connection string with a secret"));
+
+    [Fact]
+    public Task Utf8_interpolated_and_concatenated_constants_are_taken_whole() => VerifyAsync($$"""
+        using System;
+        class C
+        {
+            const string Prefix = "Zx3";
+            void Run(string server)
+            {
+                ReadOnlySpan<byte> clientSecret = {|#0:"s3cr3t-u7f8-bytes"u8|};
+                const string joined = {|#1:Prefix + "8Q~" + "k2Jd.Hf_93nLpQ0w-TtXr7Va1Bc~Yz5mN4"|};
+                const string interpolated = {|#2:$"{Prefix}8Q~k2Jd.Hf_93nLpQ0w-TtXr7Va1Bc~Yz5mN4"|};
+                var connection = $"Server={server};" + {|#3:"Password=Tr0ub4dor&3;"|};
+                var connection2 = $"Server={server}{|#4:;Password=Tr0ub4dor&3;|}";
+            }
+        }
+        """,
+        Def3001(0, "assigned to 'clientSecret'"),
+        Def3001(1, "an Entra ID client secret"),
+        Def3001(2, "an Entra ID client secret"),
+        Def3001(3, "a connection string with a secret"),
+        Def3001(4, "a connection string with a secret"));
+
+    [Fact]
+    public Task Constants_under_harmless_names_are_followed_to_the_sink() => VerifyAsync("""
+        using Microsoft.Identity.Client;
+        class C
+        {
+            const string Value = "s3cr3t-V4lue!";
+            void Run()
+            {
+                const string local = "an0ther-V4lue";
+                ConfidentialClientApplicationBuilder.Create("app").WithClientSecret({|#0:Value|});
+                ConfidentialClientApplicationBuilder.Create("app").WithClientSecret({|#1:local|});
+            }
+        }
+        """,
+        Def3001(0, "passed as 'clientSecret' to 'WithClientSecret', through constant 'Value'"),
+        Def3001(1, "passed as 'clientSecret' to 'WithClientSecret', through constant 'local'"));
+
+    [Fact]
+    public Task Placeholders_names_ids_uris_and_scopes_are_not_secrets() => VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using Microsoft.Identity.Client;
+        class C
+        {
+            const string SecretName = "DefenderClientSecret";
+            const string ClientSecretKey = "Defender:ClientSecret";
+            const string TokenEndpoint = "https://login.microsoftonline.com/common/oauth2/v2.0/token";
+            string clientSecret = "";
+            string password = "<your-secret>";
+            string apiKey = "YOUR_CLIENT_SECRET";
+            string token = "changeme";
+            string secret = "xxx";
+            string secret2 = "xxxxxxxxxxxxxxxxxxxx";
+            string clientSecret3 = "${CLIENT_SECRET}";
+            string clientSecret4 = "@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/s)";
+            string tokenType = "Bearer-token";
+            string passwordPrompt = "Enter your password:";
+            string secretId = "b3f1c0de-1111-4222-8333-944455556666";
+            string accessTokenScope = "https://api.securitycenter.microsoft.com/.default";
+            string nextPageToken = "c2tpcD0xMDA";
+            void Run(Dictionary<string, string> form)
+            {
+                form["grant_type"] = "client_credentials";
+                form.Add("client_id", "5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01");
+                var clientSecret = "5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01";
+                ConfidentialClientApplicationBuilder.Create("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01").WithClientSecret("<client-secret>");
+                Console.WriteLine("client_secret");
+                var unsigned = "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0In0.";
+                var connection = "Server=db;Database=app;Trusted_Connection=True;Password=;";
+                var storage = "UseDevelopmentStorage=true";
+                var docs = "abc8Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Options_add_names_exclude_names_add_placeholders_and_turn_off_formats() => VerifyAsync($$"""
+        class C
+        {
+            string pin = {|#0:"4827-1193"|};
+            string testPassword = "Pa55-for-tests";
+            string password = "local-dev-only-1";
+            string anything = "{{EntraSecret}}";
+        }
+        """,
+        """
+        DEF3001.secret_names = pin, otp
+        DEF3001.excluded_names = TestPassword
+        DEF3001.placeholders = local-dev-only-1
+        DEF3001.known_formats = false
+        """,
+        Def3001(0, "assigned to 'pin'"));
+
+    [Fact]
+    public Task Minimum_length_is_configurable() => VerifyAsync("""
+        class C
+        {
+            string password = "ab12";
+            string apiKey = {|#0:"k3y-0f-th3-api"|};
+        }
+        """,
+        "DEF3001.minimum_length = 12",
+        Def3001(0, "assigned to 'apiKey'"));
+
+    [Fact]
+    public async Task Message_never_repeats_the_secret()
+    {
+        var test = new CSharpAnalyzerTest<HardcodedSecretAnalyzer, DefaultVerifier>
+        {
+            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
+            TestState = { Sources = { $$"""class C { string clientSecret = {|#0:"{{EntraSecret}}"|}; string password = {|#1:"Str0ng!Pass"|}; }""" } },
+        };
+        test.ExpectedDiagnostics.Add(Def3001(0, "an Entra ID client secret"));
+        test.ExpectedDiagnostics.Add(Def3001(1, "assigned to 'password'"));
+        await test.RunAsync();
+
+        foreach (var argument in new[] { "an Entra ID client secret", "assigned to 'password'" })
+        {
+            var message = string.Format(System.Globalization.CultureInfo.InvariantCulture, HardcodedSecretAnalyzer.Rule.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), argument);
+            Assert.DoesNotContain(EntraSecret, message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Str0ng!Pass", message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public Task Generated_code_is_skipped() => VerifyAsync("""
+        // <auto-generated/>
+        class C { string password = "Str0ng!Pass"; }
+        """);
+}
