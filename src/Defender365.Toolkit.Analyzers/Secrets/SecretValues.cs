@@ -44,11 +44,40 @@ internal static class SecretValues
             }
         }
 
-        return !IsPlaceholder(trimmed)
+        return (trimmed.Length >= 16 || CharacterClasses(trimmed) >= 2)
+            && !IsPlaceholder(trimmed)
             && !IsListed(trimmed, options.Placeholders)
             && !Guid.TryParse(trimmed, out _)
             && !LooksLikeAddress(trimmed)
             && !LooksLikeName(trimmed);
+    }
+
+    // Lower, upper, digit, other. A short value of one class ("unused", "shared", "123456") is a word or a number
+    // more often than a credential; a secret generator never produces one.
+    private static int CharacterClasses(string v)
+    {
+        int lower = 0, upper = 0, digit = 0, other = 0;
+        foreach (var c in v)
+        {
+            if (c is >= 'a' and <= 'z')
+            {
+                lower = 1;
+            }
+            else if (c is >= 'A' and <= 'Z')
+            {
+                upper = 1;
+            }
+            else if (c is >= '0' and <= '9')
+            {
+                digit = 1;
+            }
+            else
+            {
+                other = 1;
+            }
+        }
+
+        return lower + upper + digit + other;
     }
 
     /// <summary>Empty, delimited (<c>&lt;…&gt;</c>, <c>{…}</c>, <c>${…}</c>, <c>$(…)</c>, <c>%…%</c>, <c>[…]</c>, <c>__…__</c>), a stand-in word, one repeated character, or an UPPER_SNAKE variable name.</summary>
