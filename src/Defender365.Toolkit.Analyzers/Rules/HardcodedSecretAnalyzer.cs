@@ -223,8 +223,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             var current = operation;
             var parent = operation.Parent;
 
-            // Through conversions, ?:, ??, switch arms: `env ?? "fallback"` still puts the literal in the target.
+            // Through conversions, ?:, ??, switch arms and array initializers: `env ?? "fallback"` and
+            // `Passwords = { "…" }` still put the literal in the target.
             while (parent is IConversionOperation or IConditionalOperation or ISwitchExpressionArmOperation or ISwitchExpressionOperation
+                   or IArrayInitializerOperation or IArrayCreationOperation
                    || (parent is ICoalesceOperation coalesce && coalesce.WhenNull == current))
             {
                 if (parent is IConditionalOperation conditional && conditional.Condition == current)
@@ -265,9 +267,10 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         {
             var method = parameter.ContainingSymbol as IMethodSymbol;
 
-            // dictionary.Add("client_secret", value), { "ClientSecret", value }, new KeyValuePair<,>("Password", value):
-            // the key names the value.
-            if (parameter.Name == "value" && method is { Parameters.Length: 2 } && method.Parameters[0].Name == "key"
+            // dictionary.Add("client_secret", value), { "ClientSecret", value }, new KeyValuePair<,>("Password", value),
+            // headers.Add("X-Api-Key", value), SetEnvironmentVariable("CLIENT_SECRET", value): a constant first argument
+            // names the value.
+            if (parameter.Name == "value" && method is { Parameters.Length: 2 } && parameter.Ordinal == 1
                 && argument.Parent is IInvocationOperation or IObjectCreationOperation)
             {
                 var arguments = argument.Parent is IInvocationOperation invocation ? invocation.Arguments : ((IObjectCreationOperation)argument.Parent).Arguments;

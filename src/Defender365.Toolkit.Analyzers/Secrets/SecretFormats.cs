@@ -19,6 +19,8 @@ internal static class SecretFormats
     public const string SasSignature = "a SAS signature";
     public const string ConnectionStringSecret = "a connection string with a secret";
     public const string FormClientSecret = "a client_secret form field";
+    public const string UriPassword = "a password in a URI";
+    public const string BasicCredentials = "HTTP Basic credentials";
 
     // Published development keys (Azurite/storage emulator): documented everywhere, grant nothing.
     private const string AzuriteAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -37,6 +39,7 @@ internal static class SecretFormats
     public static string VariableNameOf(string kind) => kind switch
     {
         EntraClientSecret or FormClientSecret => "CLIENT_SECRET",
+        BasicCredentials => "BASIC_CREDENTIALS",
         PrivateKey => "PRIVATE_KEY",
         Jwt => "ACCESS_TOKEN",
         StorageAccountKey => "STORAGE_ACCOUNT_KEY",
@@ -57,6 +60,8 @@ internal static class SecretFormats
             ?? FindPrivateKey(value)
             ?? FindJwt(value)
             ?? FindKeyValueSecret(value)
+            ?? FindUriPassword(value)
+            ?? FindBasicCredentials(value)
             ?? FindSasSignature(value)
             ?? FindStorageAccountKey(value);
     }
@@ -187,7 +192,7 @@ internal static class SecretFormats
                 keyStart--;
             }
 
-            if (keyStart > 0 && value[keyStart - 1] is not (';' or '&' or '?' or ' ' or '"' or '\''))
+            if (keyStart > 0 && value[keyStart - 1] is not (';' or '&' or '?' or ',' or ' ' or '"' or '\''))
             {
                 continue;
             }
@@ -214,7 +219,7 @@ internal static class SecretFormats
             }
             else
             {
-                while (valueEnd < value.Length && value[valueEnd] is not (';' or '&' or '"' or '\'' or '\r' or '\n'))
+                while (valueEnd < value.Length && value[valueEnd] is not (';' or '&' or ',' or '"' or '\'' or '\r' or '\n'))
                 {
                     valueEnd++;
                 }
@@ -239,6 +244,72 @@ internal static class SecretFormats
                 }
             }
 
+            return null;
+        }
+    }
+
+    // scheme://user:password@host (database, broker and proxy URIs).
+    private static SecretMatch? FindUriPassword(string value)
+    {
+        var scheme = value.IndexOf("://", StringComparison.Ordinal);
+        if (scheme <= 0)
+        {
+            return null;
+        }
+
+        var start = scheme + 3;
+        var end = start;
+        while (end < value.Length && value[end] is not ('/' or '@' or '?' or '#' or ' ' or '"'))
+        {
+            end++;
+        }
+
+        if (end >= value.Length || value[end] != '@')
+        {
+            return null;
+        }
+
+        var colon = value.IndexOf(':', start, end - start);
+        if (colon < 0)
+        {
+            return null;
+        }
+
+        var password = value.Substring(colon + 1, end - colon - 1);
+        return password.Length >= 4 && !SecretValues.IsPlaceholder(password) ? new SecretMatch(UriPassword, start, end - start) : null;
+    }
+
+    // "Basic <base64 of user:password>" in an Authorization header value.
+    private static SecretMatch? FindBasicCredentials(string value)
+    {
+        var basic = value.IndexOf("Basic ", StringComparison.Ordinal);
+        if (basic < 0)
+        {
+            return null;
+        }
+
+        var start = basic + 6;
+        var end = start;
+        while (end < value.Length && IsBase64Char(value[end]))
+        {
+            end++;
+        }
+
+        if (end - start < 8 || (end - start) % 4 != 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(value.Substring(start, end - start)));
+            var colon = decoded.IndexOf(':');
+            return colon > 0 && colon < decoded.Length - 4 && !SecretValues.IsPlaceholder(decoded.Substring(colon + 1))
+                ? new SecretMatch(BasicCredentials, basic, end - basic)
+                : null;
+        }
+        catch (FormatException)
+        {
             return null;
         }
     }

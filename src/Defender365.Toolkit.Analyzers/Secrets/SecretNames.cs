@@ -49,7 +49,8 @@ internal static class SecretNames
             return false;
         }
 
-        if (options.IsExtraSecretName(normalized))
+        // "pass" alone is a password parameter (Login(user, pass)); as part of a word it is not ("bypass", "passenger").
+        if (options.IsExtraSecretName(normalized) || normalized == "pass")
         {
             return true;
         }
