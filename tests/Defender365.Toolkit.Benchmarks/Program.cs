@@ -1,7 +1,8 @@
 using Defender365.Toolkit.Benchmarks;
 
 // Figures, run by hand in Release (README.md of this folder):
-//   dotnet run -c Release --project tests/Defender365.Toolkit.Benchmarks [-- tokens|generator|paging] [--tenants 1,1000,100000]
+//   dotnet run -c Release --project tests/Defender365.Toolkit.Benchmarks [-- tokens|generator|paging|analyzers|secrets] [--tenants 1,1000,100000]
+// "secrets" restores SonarAnalyzer.CSharp and SecurityCodeScan.VS2019 into throwaway projects and takes several minutes.
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !a.Contains(',', StringComparison.Ordinal)) ?? "all";
 if (which is "all" or "tokens")
 {
@@ -18,4 +19,27 @@ if (which is "all" or "paging")
     await PagingBenchmark.RunAsync();
 }
 
+if (which is "analyzers")
+{
+    await AnalyzerTimingBenchmark.RunAsync();
+}
+
+if (which is "secrets")
+{
+    await SecretDetectionBenchmark.RunAsync(RepositoryRoot());
+}
+
 return 0;
+
+static string RepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Defender365.Toolkit.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run from inside the repository: the secret corpus is read from tests/SecretCorpus.");
+}

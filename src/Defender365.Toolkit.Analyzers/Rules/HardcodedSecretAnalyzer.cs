@@ -1,11 +1,14 @@
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Text;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Secrets;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace Defender365.Toolkit.Analyzers.Rules;
 
@@ -13,19 +16,22 @@ namespace Defender365.Toolkit.Analyzers.Rules;
 /// DEF3001: a secret written into C#. Two ways to be one:
 /// <list type="number">
 /// <item>a string in a known secret format (Entra ID client secret, PEM private key, signed JWT, storage account key,
-/// SAS signature, connection string or form body with a password/key/client_secret), wherever it stands;</item>
+/// SAS signature, connection string, URI or form body with a password/key/client_secret, HTTP Basic credentials),
+/// wherever it stands;</item>
 /// <item>a plausible secret value (<see cref="SecretValues"/>) flowing into a target whose name says secret
 /// (<see cref="SecretNames"/>): a parameter such as MSAL's <c>WithClientSecret(clientSecret)</c>,
 /// <c>ClientSecretCredential(…, clientSecret)</c> or <c>NetworkCredential(user, password)</c>, a field, property, local
-/// or default value, a dictionary or configuration key (<c>["client_secret"]</c>, <c>Add("ClientSecret", …)</c>), a
-/// comparison with such a variable, or a method or property that returns it.</item>
+/// or default value, a dictionary, header or configuration key (<c>["client_secret"]</c>, <c>Add("ClientSecret", …)</c>),
+/// a comparison with such a variable, or a method or property that returns it.</item>
 /// </list>
 /// Strings are regular, verbatim, raw, UTF-8, constant interpolations or constant concatenations (taken whole), and
-/// constants are followed to where they are used. The message never repeats the value.
+/// constants are followed to the credential call that uses them. The message never repeats the value.
 /// </summary>
 /// <remarks>
-/// Per string literal: a length check, then a few ordinal scans for format markers, then a walk of at most a few
-/// parents to the target. Options (<see cref="SecretRuleOptions"/>) are read once per syntax tree.
+/// Analyzers run on every keystroke, so this one is syntax-first: a string's text is judged before anything is asked
+/// of the semantic model, and nearly every string in real code (messages with spaces, names, URLs, ids, short words)
+/// is dismissed there. The semantic model is asked only for the few survivors whose target is an argument (the
+/// parameter's name) or that may fold to a constant. No operation trees are built. Options are read once per tree.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
@@ -47,6 +53,15 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         description: "A secret in source code is in every clone, build log, package and backup of the repository, and cannot be rotated without a release. Read it at run time from configuration (user-secrets in development), an environment variable, a key vault, or use a certificate.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.HardcodedSecret));
 
+    // Separates the text of string pieces around an interpolation hole or a non-constant operand: no format crosses it.
+    private const char Hole = '\u0001';
+
+    // Shortest string any check can match: names need the minimum length, formats at least this much.
+    private const int ShortestCandidate = 6;
+
+    // Fragments of a called method's or created type's name that make a constant argument worth following.
+    private static readonly string[] CredentialCallWords = ["secret", "password", "credential", "pwd", "key", "token", "login", "auth", "pass"];
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -58,246 +73,425 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var analysis = new CompilationAnalysis(start.Options.AnalyzerConfigOptionsProvider);
-            start.RegisterOperationAction(analysis.AnalyzeLiteral, OperationKind.Literal);
-            start.RegisterOperationAction(analysis.AnalyzeUtf8String, OperationKind.Utf8String);
-            start.RegisterOperationAction(analysis.AnalyzeConstantComposite, OperationKind.Binary, OperationKind.InterpolatedString);
-            start.RegisterOperationAction(analysis.AnalyzeConstantReference, OperationKind.FieldReference, OperationKind.LocalReference);
+            start.RegisterSyntaxNodeAction(
+                analysis.AnalyzeString,
+                SyntaxKind.StringLiteralExpression,
+                SyntaxKind.Utf8StringLiteralExpression,
+                SyntaxKind.InterpolatedStringExpression,
+                SyntaxKind.AddExpression);
+            start.RegisterSyntaxNodeAction(analysis.AnalyzeIdentifierArgument, SyntaxKind.Argument);
         });
     }
 
     private sealed class CompilationAnalysis(AnalyzerConfigOptionsProvider provider)
     {
-        // Shortest string any check can match: a key=value secret needs 8 characters; names need the minimum length.
-        private const int ShortestCandidate = 6;
-
         private readonly ConcurrentDictionary<SyntaxTree, SecretRuleOptions> _options = new();
 
-        public void AnalyzeLiteral(OperationAnalysisContext context)
+        // One delegate for the compilation, not one per string.
+        private readonly Func<SyntaxTree, SecretRuleOptions> _readOptions = tree => SecretRuleOptions.From(provider.GetOptions(tree));
+
+        public void AnalyzeString(SyntaxNodeAnalysisContext context)
         {
-            var literal = context.Operation;
-            if (literal.ConstantValue is not { HasValue: true, Value: string value } || value.Length < ShortestCandidate)
+            var node = (ExpressionSyntax)context.Node;
+
+            // Pieces of a concatenation or interpolation are judged once, at the top of the expression.
+            if (IsInsideConcatenation(node) || (node.Parent is InterpolationSyntax))
             {
                 return;
             }
 
-            switch (literal.Parent)
+            // The common case, a plain literal standing alone: judged from its token text with no allocation.
+            if (node is LiteralExpressionSyntax single)
             {
-                // Part of a constant concatenation or constant interpolation: analysed whole, at the top.
-                case IBinaryOperation binary when IsConstantString(binary):
-                    return;
-                case IInterpolatedStringTextOperation { Parent: IInterpolatedStringOperation whole } when IsConstantString(whole):
-                    return;
+                var literalText = single.Token.ValueText;
+                if (literalText.Length >= ShortestCandidate)
+                {
+                    Judge(context, node, literalText);
+                }
 
-                // Text of an interpolation with holes: only a known format can be judged, and the literal cannot be
+                return;
+            }
+
+            // Additions of numbers and of variables only: nothing to collect.
+            if (node is BinaryExpressionSyntax addition && !HasStringOperand(addition))
+            {
+                return;
+            }
+
+            var pieces = new List<(SyntaxNode Node, int Start)>(4);
+            var text = new StringBuilder();
+            var holes = new List<ExpressionSyntax>();
+            if (!Collect(node, pieces, text, holes) || text.Length < ShortestCandidate)
+            {
+                return;
+            }
+
+            var joined = text.ToString();
+            var options = OptionsFor(node.SyntaxTree);
+            string value;
+            if (holes.Count == 0)
+            {
+                value = joined;
+            }
+            else if (holes.TrueForAll(h => h is IdentifierNameSyntax or MemberAccessExpressionSyntax) && NoWhitespace(joined)
+                     && IsConstantString(context, node, out var folded))
+            {
+                // Prefix + "8Q~…", $"{Prefix}…": constants fold to one value, judged whole.
+                value = folded!;
+            }
+            else
+            {
+                // Text around a value only known at run time: a format in it is reported at its piece, which cannot be
                 // replaced on its own.
-                case IInterpolatedStringTextOperation:
-                    ReportFormat(context, literal, value, fixable: false);
-                    return;
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add }:
-                    ReportFormat(context, literal, value, fixable: false);
-                    return;
+                if (options.KnownFormats && SecretFormats.Find(joined) is { } partial)
+                {
+                    Report(context, PieceAt(pieces, partial.Start), partial.Kind, SecretFormats.VariableNameOf(partial.Kind), fixable: false);
+                }
+
+                return;
             }
 
-            Analyze(context, literal, value);
+            Judge(context, node, value);
         }
 
-        public void AnalyzeUtf8String(OperationAnalysisContext context)
+        /// <summary>A whole string value: a known format, or a plausible secret going to a secret-named target.</summary>
+        private void Judge(SyntaxNodeAnalysisContext context, ExpressionSyntax node, string value)
         {
-            var utf8 = (IUtf8StringOperation)context.Operation;
-            if (utf8.Value.Length >= ShortestCandidate)
+            var options = OptionsFor(node.SyntaxTree);
+            if (options.KnownFormats && SecretFormats.Find(value) is { } match)
             {
-                Analyze(context, utf8, utf8.Value);
+                var named = FindTarget(context, node);
+                Report(context, node, match.Kind, named is null ? SecretFormats.VariableNameOf(match.Kind) : VariableName(named.Name), IsReplaceable(node));
+                return;
+            }
+
+            // Length, whitespace and shape dismiss most strings before any name is looked at.
+            if (SecretValues.IsPlausibleSecret(value, options)
+                && FindTarget(context, node) is { } target
+                && SecretNames.IsSecretName(target.Name, options))
+            {
+                Report(context, node, target.Description, VariableName(target.Name), IsReplaceable(node));
             }
         }
 
-        public void AnalyzeConstantComposite(OperationAnalysisContext context)
+        // A constant under a harmless name passed to a credential call (WithClientSecret(Value)), reported at the use.
+        // A constant that is itself secret-named or in a secret format is reported at its declaration instead.
+        public void AnalyzeIdentifierArgument(SyntaxNodeAnalysisContext context)
         {
-            var operation = context.Operation;
-            if (!IsConstantString(operation) || operation.Parent is IBinaryOperation parent && IsConstantString(parent))
+            var argument = (ArgumentSyntax)context.Node;
+            if (argument.Expression is not (IdentifierNameSyntax or MemberAccessExpressionSyntax)
+                || argument.Parent?.Parent is not { } call
+                || !NameMentionsCredential(CalledName(call)))
             {
                 return;
             }
 
-            var value = (string)operation.ConstantValue.Value!;
-            if (value.Length >= ShortestCandidate)
+            var symbol = context.SemanticModel.GetSymbolInfo(argument.Expression, context.CancellationToken).Symbol;
+            var constant = symbol switch
             {
-                Analyze(context, operation, value);
-            }
-        }
-
-        // A constant declared under a harmless name and used where a secret goes: reported where it is used.
-        // A constant that is itself secret-named or in a secret format is reported at its declaration instead.
-        public void AnalyzeConstantReference(OperationAnalysisContext context)
-        {
-            var (symbol, constant) = context.Operation switch
-            {
-                IFieldReferenceOperation { Field: { IsConst: true } field } => ((ISymbol)field, field.ConstantValue),
-                ILocalReferenceOperation { Local: { IsConst: true } local } => (local, local.ConstantValue),
-                _ => (null!, null),
+                IFieldSymbol { IsConst: true } field => field.ConstantValue,
+                ILocalSymbol { IsConst: true } local => local.ConstantValue,
+                _ => null,
             };
             if (constant is not string value || value.Length < ShortestCandidate)
             {
                 return;
             }
 
-            var options = OptionsFor(context.Operation.Syntax.SyntaxTree);
+            var options = OptionsFor(argument.SyntaxTree);
             if ((options.KnownFormats && SecretFormats.Find(value) is not null)
-                || (SecretNames.IsSecretName(symbol.Name, options) && SecretValues.IsPlausibleSecret(value, options)))
+                || (SecretNames.IsSecretName(symbol!.Name, options) && SecretValues.IsPlausibleSecret(value, options)))
             {
                 return;
             }
 
-            if (FindTarget(context.Operation, context.ContainingSymbol) is { } target
-                && SecretNames.IsSecretName(target.Name, options)
-                && SecretValues.IsPlausibleSecret(value, options))
+            if (SecretValues.IsPlausibleSecret(value, options)
+                && ArgumentTarget(context, argument) is { } target
+                && SecretNames.IsSecretName(target.Name, options))
             {
-                Report(context, context.Operation, $"{target.Description}, through constant '{symbol.Name}'", VariableName(target.Name), fixable: false);
+                Report(context, argument.Expression, $"{target.Description}, through constant '{symbol.Name}'", VariableName(target.Name), fixable: false);
             }
         }
 
-        private void Analyze(OperationAnalysisContext context, IOperation operation, string value)
-        {
-            var options = OptionsFor(operation.Syntax.SyntaxTree);
-            if (options.KnownFormats && SecretFormats.Find(value) is { } match)
-            {
-                var named = FindTarget(operation, context.ContainingSymbol);
-                Report(context, operation, match.Kind, named is null ? SecretFormats.VariableNameOf(match.Kind) : VariableName(named.Name), IsReplaceable(operation));
-                return;
-            }
-
-            // Whitespace and length rule out most strings before any name is looked at.
-            if (!SecretValues.IsPlausibleSecret(value, options))
-            {
-                return;
-            }
-
-            if (FindTarget(operation, context.ContainingSymbol) is { } target && SecretNames.IsSecretName(target.Name, options))
-            {
-                Report(context, operation, target.Description, VariableName(target.Name), IsReplaceable(operation));
-            }
-        }
-
-        private void ReportFormat(OperationAnalysisContext context, IOperation operation, string value, bool fixable)
-        {
-            if (OptionsFor(operation.Syntax.SyntaxTree).KnownFormats && SecretFormats.Find(value) is { } match)
-            {
-                Report(context, operation, match.Kind, SecretFormats.VariableNameOf(match.Kind), fixable);
-            }
-        }
-
-        private static void Report(OperationAnalysisContext context, IOperation operation, string what, string variableName, bool fixable)
+        private static void Report(SyntaxNodeAnalysisContext context, SyntaxNode node, string what, string variableName, bool fixable)
         {
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(FixableProperty, fixable ? "true" : "false")
                 .Add(VariableNameProperty, variableName);
-            context.ReportDiagnostic(Diagnostic.Create(Rule, operation.Syntax.GetLocation(), properties, what));
+            context.ReportDiagnostic(Diagnostic.Create(Rule, node.GetLocation(), properties, what));
         }
 
-        private SecretRuleOptions OptionsFor(SyntaxTree tree) =>
-            _options.GetOrAdd(tree, t => SecretRuleOptions.From(provider.GetOptions(t)));
+        private SecretRuleOptions OptionsFor(SyntaxTree tree) => _options.GetOrAdd(tree, _readOptions);
 
-        private static bool IsConstantString(IOperation operation) =>
-            operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } or IInterpolatedStringOperation
-            && operation.ConstantValue is { HasValue: true, Value: string };
-
-        // Constant contexts (default parameter values, attribute arguments, case labels) cannot take a run-time lookup.
-        private static bool IsReplaceable(IOperation operation)
+        private static bool IsInsideConcatenation(SyntaxNode node)
         {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            var parent = node.Parent;
+            while (parent is ParenthesizedExpressionSyntax)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent.IsKind(SyntaxKind.AddExpression);
+        }
+
+        /// <summary>
+        /// The text of a string expression: literal pieces in order, <see cref="Hole"/> where a value is not literal.
+        /// False when the expression is an addition that involves no string literal (numbers, non-string operands).
+        /// </summary>
+        private static bool Collect(ExpressionSyntax node, List<(SyntaxNode Node, int Start)> pieces, StringBuilder text, List<ExpressionSyntax> holes)
+        {
+            switch (node)
+            {
+                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression) || literal.IsKind(SyntaxKind.Utf8StringLiteralExpression):
+                    pieces.Add((literal, text.Length));
+                    text.Append(literal.Token.ValueText);
+                    return true;
+                case InterpolatedStringExpressionSyntax interpolated:
+                    foreach (var content in interpolated.Contents)
+                    {
+                        if (content is InterpolatedStringTextSyntax part)
+                        {
+                            pieces.Add((part, text.Length));
+                            text.Append(part.TextToken.ValueText);
+                        }
+                        else
+                        {
+                            holes.Add(((InterpolationSyntax)content).Expression);
+                            text.Append(Hole);
+                        }
+                    }
+
+                    return true;
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return Collect(parenthesized.Expression, pieces, text, holes);
+                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression):
+                    var left = Collect(binary.Left, pieces, text, holes);
+                    var right = Collect(binary.Right, pieces, text, holes);
+                    return left || right;
+                default:
+                    holes.Add(node);
+                    text.Append(Hole);
+                    return false;
+            }
+        }
+
+        private static bool HasStringOperand(ExpressionSyntax node) => node switch
+        {
+            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.StringLiteralExpression) || literal.IsKind(SyntaxKind.Utf8StringLiteralExpression),
+            InterpolatedStringExpressionSyntax => true,
+            ParenthesizedExpressionSyntax parenthesized => HasStringOperand(parenthesized.Expression),
+            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression) => HasStringOperand(binary.Left) || HasStringOperand(binary.Right),
+            _ => false,
+        };
+
+        private static SyntaxNode PieceAt(List<(SyntaxNode Node, int Start)> pieces, int offset)
+        {
+            var found = pieces[0].Node;
+            foreach (var (piece, start) in pieces)
+            {
+                if (start <= offset)
+                {
+                    found = piece;
+                }
+            }
+
+            return found;
+        }
+
+        private static bool IsConstantString(SyntaxNodeAnalysisContext context, ExpressionSyntax node, out string? value)
+        {
+            var constant = context.SemanticModel.GetConstantValue(node, context.CancellationToken);
+            value = constant is { HasValue: true, Value: string text } ? text : null;
+            return value is not null;
+        }
+
+        private static bool NoWhitespace(string text)
+        {
+            foreach (var c in text)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // Constant contexts (default parameter values, attribute arguments, case labels, patterns) take no run-time lookup.
+        private static bool IsReplaceable(SyntaxNode node)
+        {
+            for (var current = node.Parent; current is not null; current = current.Parent)
             {
                 switch (current)
                 {
-                    case IParameterInitializerOperation or ICaseClauseOperation or IPatternOperation:
+                    case ParameterSyntax or AttributeArgumentSyntax or CaseSwitchLabelSyntax or PatternSyntax:
                         return false;
-                    case IBlockOperation or IFieldInitializerOperation or IPropertyInitializerOperation or IVariableDeclaratorOperation:
+                    case StatementSyntax or MemberDeclarationSyntax or ArrowExpressionClauseSyntax:
                         return true;
                 }
             }
 
-            return operation.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.AttributeSyntax>() is null;
+            return true;
         }
 
         /// <summary>Where a value ends up: the name that decides whether it is a secret, and how to say it.</summary>
-        private static Target? FindTarget(IOperation operation, ISymbol containingSymbol)
+        private static Target? FindTarget(SyntaxNodeAnalysisContext context, ExpressionSyntax node)
         {
-            var current = operation;
-            var parent = operation.Parent;
+            SyntaxNode current = node;
+            var parent = node.Parent;
 
-            // Through conversions, ?:, ??, switch arms and array initializers: `env ?? "fallback"` and
+            // Through parentheses, casts, ?:, ??, switch arms and array initializers: `env ?? "fallback"` and
             // `Passwords = { "…" }` still put the literal in the target.
-            while (parent is IConversionOperation or IConditionalOperation or ISwitchExpressionArmOperation or ISwitchExpressionOperation
-                   or IArrayInitializerOperation or IArrayCreationOperation
-                   || (parent is ICoalesceOperation coalesce && coalesce.WhenNull == current))
+            while (true)
             {
-                if (parent is IConditionalOperation conditional && conditional.Condition == current)
+                switch (parent)
                 {
-                    return null;
+                    case ParenthesizedExpressionSyntax or CastExpressionSyntax or SwitchExpressionArmSyntax or SwitchExpressionSyntax
+                        or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax:
+                    case ConditionalExpressionSyntax conditional when conditional.Condition != current:
+                    case BinaryExpressionSyntax coalesce when coalesce.IsKind(SyntaxKind.CoalesceExpression) && coalesce.Right == current:
+                    case InitializerExpressionSyntax array when array.IsKind(SyntaxKind.ArrayInitializerExpression):
+                        current = parent;
+                        parent = parent.Parent;
+                        continue;
                 }
 
-                current = parent;
-                parent = parent.Parent;
+                break;
             }
 
             switch (parent)
             {
-                case IArgumentOperation { Parameter: { } parameter } argument:
-                    return ArgumentTarget(argument, parameter);
-                case ISimpleAssignmentOperation assignment when assignment.Value == current:
-                    return NameOf(assignment.Target) is { } assigned ? new Target(assigned, $"assigned to '{assigned}'") : null;
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                    return new Target(declarator.Symbol.Name, $"assigned to '{declarator.Symbol.Name}'");
-                case IFieldInitializerOperation { InitializedFields: [var field, ..] }:
-                    return new Target(field.Name, $"assigned to '{field.Name}'");
-                case IPropertyInitializerOperation { InitializedProperties: [var property, ..] }:
-                    return new Target(property.Name, $"assigned to '{property.Name}'");
-                case IParameterInitializerOperation { Parameter: var defaultOf }:
-                    return new Target(defaultOf.Name, $"default value of '{defaultOf.Name}'");
-                case IReturnOperation:
-                    var member = containingSymbol is IMethodSymbol { AssociatedSymbol: { } associated } ? associated : containingSymbol;
-                    return new Target(member.Name, $"returned by '{member.Name}'");
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
-                    var other = comparison.LeftOperand == current ? comparison.RightOperand : comparison.LeftOperand;
+                case ArgumentSyntax argument:
+                    return ArgumentTarget(context, argument);
+                case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }:
+                    return Assigned(declarator.Identifier.ValueText);
+                case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property }:
+                    return Assigned(property.Identifier.ValueText);
+                case EqualsValueClauseSyntax { Parent: ParameterSyntax parameter }:
+                    return new Target(parameter.Identifier.ValueText, $"default value of '{parameter.Identifier.ValueText}'");
+                case AssignmentExpressionSyntax assignment when assignment.Right == current:
+                    return NameOf(assignment.Left) is { } assigned ? Assigned(assigned) : null;
+                case AnonymousObjectMemberDeclaratorSyntax { NameEquals: { } nameEquals }:
+                    return Assigned(nameEquals.Name.Identifier.ValueText);
+                case ArrowExpressionClauseSyntax or ReturnStatementSyntax:
+                    return MemberName(parent) is { } member ? new Target(member, $"returned by '{member}'") : null;
+                case BinaryExpressionSyntax comparison when comparison.IsKind(SyntaxKind.EqualsExpression) || comparison.IsKind(SyntaxKind.NotEqualsExpression):
+                    var other = comparison.Left == current ? comparison.Right : comparison.Left;
                     return NameOf(other) is { } compared ? new Target(compared, $"compared with '{compared}'") : null;
+                case InitializerExpressionSyntax pair when pair.IsKind(SyntaxKind.ComplexElementInitializerExpression)
+                                                           && pair.Expressions.Count == 2 && pair.Expressions[1] == current
+                                                           && pair.Expressions[0] is LiteralExpressionSyntax { Token.Value: string key }:
+                    // { "client_secret", "…" } in a collection initializer: the key names the value.
+                    return new Target(key, $"stored under '{key}'");
                 default:
                     return null;
             }
+
+            static Target Assigned(string name) => new(name, $"assigned to '{name}'");
         }
 
-        private static Target ArgumentTarget(IArgumentOperation argument, IParameterSymbol parameter)
+        private static Target? ArgumentTarget(SyntaxNodeAnalysisContext context, ArgumentSyntax argument)
         {
-            var method = parameter.ContainingSymbol as IMethodSymbol;
-
-            // dictionary.Add("client_secret", value), { "ClientSecret", value }, new KeyValuePair<,>("Password", value),
-            // headers.Add("X-Api-Key", value), SetEnvironmentVariable("CLIENT_SECRET", value): a constant first argument
-            // names the value.
-            if (parameter.Name == "value" && method is { Parameters.Length: 2 } && parameter.Ordinal == 1
-                && argument.Parent is IInvocationOperation or IObjectCreationOperation)
+            if (argument.Parent is not BaseArgumentListSyntax list || list.Parent is not { } call)
             {
-                var arguments = argument.Parent is IInvocationOperation invocation ? invocation.Arguments : ((IObjectCreationOperation)argument.Parent).Arguments;
-                foreach (var sibling in arguments)
+                return null;
+            }
+
+            var index = list.Arguments.IndexOf(argument);
+
+            // Add("client_secret", …), new KeyValuePair<,>("Password", …), headers.Add("X-Api-Key", …),
+            // SetEnvironmentVariable("CLIENT_SECRET", …): a literal first argument names the second.
+            if (index == 1 && list.Arguments.Count == 2 && argument.NameColon is null
+                && list.Arguments[0].Expression is LiteralExpressionSyntax { Token.Value: string key }
+                && context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is IMethodSymbol { Parameters.Length: 2 } pairMethod
+                && pairMethod.Parameters[1].Name == "value")
+            {
+                return new Target(key, $"stored under '{key}'");
+            }
+
+            if (context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol method)
+            {
+                return null;
+            }
+
+            IParameterSymbol? parameter = null;
+            if (argument.NameColon is { } nameColon)
+            {
+                foreach (var candidate in method.Parameters)
                 {
-                    if (sibling.Parameter?.Ordinal == 0 && sibling.Value.ConstantValue is { HasValue: true, Value: string key })
+                    if (candidate.Name == nameColon.Name.Identifier.ValueText)
                     {
-                        return new Target(key, $"stored under '{key}'");
+                        parameter = candidate;
                     }
                 }
             }
+            else if (method.Parameters.Length > 0)
+            {
+                parameter = method.Parameters[System.Math.Min(index, method.Parameters.Length - 1)];
+            }
 
-            var callee = method is null ? "" : method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
+            if (parameter is null)
+            {
+                return null;
+            }
+
+            var callee = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
             return new Target(parameter.Name, $"passed as '{parameter.Name}' to '{callee}'");
         }
 
-        private static string? NameOf(IOperation operation) => operation switch
+        private static string? NameOf(ExpressionSyntax expression) => expression switch
         {
-            // config["Defender:ClientSecret"] = …, headers["api-key"] = …: the key is the name.
-            IPropertyReferenceOperation { Property.IsIndexer: true, Arguments: [{ Value.ConstantValue: { HasValue: true, Value: string key } }] } => key,
-            IPropertyReferenceOperation reference => reference.Property.Name,
-            IFieldReferenceOperation field => field.Field.Name,
-            ILocalReferenceOperation local => local.Local.Name,
-            IParameterReferenceOperation parameter => parameter.Parameter.Name,
-            IConversionOperation conversion => NameOf(conversion.Operand),
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+
+            // config["Defender:ClientSecret"] = …, ["client_secret"] = … in an object initializer: the key is the name.
+            ElementAccessExpressionSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax { Token.Value: string key } }] } => key,
+            ImplicitElementAccessSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax { Token.Value: string key } }] } => key,
             _ => null,
         };
+
+        private static string? MemberName(SyntaxNode node)
+        {
+            for (var current = node.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case PropertyDeclarationSyntax property:
+                        return property.Identifier.ValueText;
+                    case MethodDeclarationSyntax method:
+                        return method.Identifier.ValueText;
+                    case LocalFunctionStatementSyntax local:
+                        return local.Identifier.ValueText;
+                    case AnonymousFunctionExpressionSyntax or TypeDeclarationSyntax:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private static string CalledName(SyntaxNode call) => call switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => member.Name.Identifier.ValueText,
+            InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+            ObjectCreationExpressionSyntax creation => creation.Type.ToString(),
+            _ => "",
+        };
+
+        private static bool NameMentionsCredential(string name)
+        {
+            foreach (var word in CredentialCallWords)
+            {
+                if (name.IndexOf(word, System.StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>UPPER_SNAKE of the target ("clientSecret" → CLIENT_SECRET; "Defender:ClientSecret" → DEFENDER__CLIENT_SECRET).</summary>
         private static string VariableName(string name)

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Immutable;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -38,13 +40,25 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationAction(AnalyzeInvocation, OperationKind.Invocation);
+        context.RegisterSyntaxNodeAction(AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context)
+    // Syntax first: the called name must look like a sink and an argument must mention a sensitive name before the
+    // semantic model is asked anything (most calls in a project are neither).
+    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
     {
-        var invocation = (IInvocationOperation)context.Operation;
-        if (SinkName(invocation.TargetMethod) is not { } sink)
+        var syntax = (InvocationExpressionSyntax)context.Node;
+        var name = syntax.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            _ => "",
+        };
+        if (!(name.StartsWith("Write", StringComparison.Ordinal) || name.StartsWith("Log", StringComparison.Ordinal)
+              || name.StartsWith("Trace", StringComparison.Ordinal) || name.StartsWith("AppendAll", StringComparison.Ordinal) || name == "Print")
+            || !MentionsSensitiveName(syntax.ArgumentList)
+            || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation
+            || SinkName(invocation.TargetMethod) is not { } sink)
         {
             return;
         }
@@ -56,6 +70,36 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(Rule, sensitive.Syntax.GetLocation(), sensitive.Syntax.ToString(), sink));
             }
         }
+    }
+
+    private static bool MentionsSensitiveName(ArgumentListSyntax arguments)
+    {
+        foreach (var node in arguments.DescendantNodes())
+        {
+            if (node is IdentifierNameSyntax identifier)
+            {
+                var text = identifier.Identifier.ValueText;
+                if (text is "Token" or "AccessToken" || HasSensitiveSuffix(text))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasSensitiveSuffix(string name)
+    {
+        foreach (var suffix in SensitiveSuffixes)
+        {
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The kind of sink a method is, or null: only the type's full name and the method name are compared.</summary>
@@ -127,19 +171,6 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
             IPropertyReferenceOperation reference => reference.Property.Name,
             _ => null,
         };
-        if (name is null)
-        {
-            return false;
-        }
-
-        foreach (var suffix in SensitiveSuffixes)
-        {
-            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return name is not null && HasSensitiveSuffix(name);
     }
 }

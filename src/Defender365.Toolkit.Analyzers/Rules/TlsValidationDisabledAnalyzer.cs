@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -39,12 +41,26 @@ public sealed class TlsValidationDisabledAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterOperationAction(AnalyzeAssignment, OperationKind.SimpleAssignment, OperationKind.CompoundAssignment);
+        context.RegisterSyntaxNodeAction(AnalyzeAssignment, SyntaxKind.SimpleAssignmentExpression, SyntaxKind.AddAssignmentExpression);
     }
 
-    private static void AnalyzeAssignment(OperationAnalysisContext context)
+    // Syntax first: only an assignment to a property with one of the callback names is bound.
+    private static void AnalyzeAssignment(SyntaxNodeAnalysisContext context)
     {
-        var assignment = (IAssignmentOperation)context.Operation;
+        var syntax = (AssignmentExpressionSyntax)context.Node;
+        var name = syntax.Left switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            _ => "",
+        };
+        if (!CallbackProperties.Contains(name)
+            || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IAssignmentOperation assignment)
+        {
+            return;
+        }
+
         if (assignment.Target is not IPropertyReferenceOperation { Property: { } property }
             || !CallbackProperties.Contains(property.Name)
             || property.ContainingType.ContainingNamespace?.ToDisplayString() is not ("System.Net.Http" or "System.Net.Security" or "System.Net"))

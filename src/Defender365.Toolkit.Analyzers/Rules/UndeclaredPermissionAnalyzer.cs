@@ -8,6 +8,7 @@ using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Json;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -18,11 +19,14 @@ namespace Defender365.Toolkit.Analyzers.Rules;
 /// <summary>
 /// DEF2001: a call (or method group) whose target carries <c>[RequiresDefenderPermission]</c> needs a permission the
 /// scope manifest does not declare for that resource. A declared ReadWrite permission covers a required Read one.
+/// Raw calls too: a literal or interpolated URL of a Defender or Graph host passed to <c>HttpClient</c> or
+/// <c>HttpRequestMessage</c> is mapped through the catalog's path templates (<see cref="OperationMatcher"/>).
 /// DEF2002 (same walk, at compilation end): a declared permission that no call needs, located in the manifest.
 /// </summary>
 /// <remarks>
-/// Does nothing in a project without the attribute type or without a valid manifest (the generator reports manifest
-/// problems). Per callback: one lookup of the target method in a per-compilation cache.
+/// Does nothing in a project without a valid manifest (the generator reports manifest problems), or without either the
+/// attribute type or HttpClient. Per callback: one lookup of the target method (or the URL pattern) in a per-compilation
+/// cache; raw URLs are judged from syntax until one names a known host.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
@@ -66,15 +70,30 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var attribute = start.Compilation.GetTypeByMetadataName("Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute");
-            if (attribute is null || ManifestFiles.FindFile(start.Options, start.CancellationToken) is not { } manifest)
+            if (ManifestFiles.FindFile(start.Options, start.CancellationToken) is not { } manifest)
             {
                 return;
             }
 
-            var analysis = new CompilationAnalysis(attribute, manifest.Spec);
-            start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
-            start.RegisterOperationAction(analysis.AnalyzeMethodReference, OperationKind.MethodReference);
+            var attribute = start.Compilation.GetTypeByMetadataName("Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute");
+            var httpClient = start.Compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
+            if (attribute is null && httpClient is null)
+            {
+                return;
+            }
+
+            var analysis = new CompilationAnalysis(attribute, httpClient, manifest.Spec);
+            if (attribute is not null)
+            {
+                start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
+                start.RegisterOperationAction(analysis.AnalyzeMethodReference, OperationKind.MethodReference);
+            }
+
+            if (httpClient is not null)
+            {
+                start.RegisterSyntaxNodeAction(analysis.AnalyzeRawUrl, SyntaxKind.StringLiteralExpression, SyntaxKind.InterpolatedStringExpression);
+            }
+
             start.RegisterCompilationEndAction(end => analysis.ReportUnneeded(end, manifest.Path, manifest.Text));
         });
     }
@@ -82,18 +101,133 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
     private sealed class CompilationAnalysis
     {
         private static readonly Requirement[] None = System.Array.Empty<Requirement>();
-        private readonly INamedTypeSymbol _attribute;
+        private readonly INamedTypeSymbol? _attribute;
+        private readonly INamedTypeSymbol? _httpClient;
         private readonly ScopeManifestSpec _manifest;
         private readonly ConcurrentDictionary<IMethodSymbol, Requirement[]> _requirements = new(SymbolEqualityComparer.Default);
+
+        // "METHOD url-pattern" → the requirement of the operation it calls (null: no catalog operation).
+        private readonly ConcurrentDictionary<string, Requirement?> _rawRequirements = new();
 
         // (resource id, permission) that some call needs, for DEF2002; written only when a checked call is seen.
         private readonly ConcurrentDictionary<(string Resource, string Permission), bool> _needed = new();
         private int _checkedCalls;
 
-        public CompilationAnalysis(INamedTypeSymbol attribute, ScopeManifestSpec manifest)
+        public CompilationAnalysis(INamedTypeSymbol? attribute, INamedTypeSymbol? httpClient, ScopeManifestSpec manifest)
         {
             _attribute = attribute;
+            _httpClient = httpClient;
             _manifest = manifest;
+        }
+
+        /// <summary>
+        /// A literal or interpolated absolute URL of a Defender or Graph host, given to <c>HttpClient</c>
+        /// (<c>GetAsync</c>, <c>PostAsync</c>, <c>GetFromJsonAsync</c>, …) or to <c>new HttpRequestMessage(HttpMethod.X, …)</c>,
+        /// directly or through <c>new Uri(…)</c>: mapped through the catalog's path templates to its operation and checked
+        /// like a generated call. Syntax first: only a string naming a known host reaches the semantic model.
+        /// </summary>
+        public void AnalyzeRawUrl(SyntaxNodeAnalysisContext context)
+        {
+            var node = (ExpressionSyntax)context.Node;
+            if (node.Parent is InterpolationSyntax || UrlPattern(node) is not { } url
+                || !OperationMatcher.TrySplitUrl(url, out var host, out _) || !OperationMatcher.Instance.IsKnownHost(host))
+            {
+                return;
+            }
+
+            SyntaxNode argumentOf = node;
+            while (argumentOf.Parent is ParenthesizedExpressionSyntax)
+            {
+                argumentOf = argumentOf.Parent;
+            }
+
+            // new Uri("https://…")
+            if (argumentOf.Parent is ArgumentSyntax { Parent.Parent: ObjectCreationExpressionSyntax uri } && uri.Type.ToString() is "Uri" or "System.Uri")
+            {
+                argumentOf = uri;
+            }
+
+            if (argumentOf.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: { } call } arguments } || HttpMethodOf(context, call, arguments) is not { } method)
+            {
+                return;
+            }
+
+            var requirement = _rawRequirements.GetOrAdd(method + " " + url, _ => OperationMatcher.Instance.Match(method, url) is { } match
+                ? Require(match.Resource, match.Operation.ApplicationPermissions, match.Operation.Name)
+                : null);
+            if (requirement is not null)
+            {
+                Count(context.ReportDiagnostic, requirement, node.GetLocation(), requirement.Operation!);
+            }
+        }
+
+        // The text of the URL with OperationMatcher.Unknown for each hole; null for anything else.
+        private static string? UrlPattern(ExpressionSyntax node)
+        {
+            if (node is LiteralExpressionSyntax literal)
+            {
+                return literal.Token.ValueText;
+            }
+
+            var builder = new System.Text.StringBuilder();
+            foreach (var content in ((InterpolatedStringExpressionSyntax)node).Contents)
+            {
+                if (content is InterpolatedStringTextSyntax text)
+                {
+                    builder.Append(text.TextToken.ValueText);
+                }
+                else
+                {
+                    builder.Append(OperationMatcher.Unknown);
+                }
+            }
+
+            return builder.ToString();
+        }
+
+        /// <summary>The HTTP method of an HttpClient call or HttpRequestMessage creation taking the URL; null otherwise.</summary>
+        private string? HttpMethodOf(SyntaxNodeAnalysisContext context, SyntaxNode call, ArgumentListSyntax arguments)
+        {
+            if (call is ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax)
+            {
+                if (context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol { ContainingType.Name: "HttpRequestMessage" }
+                    || arguments.Arguments.Count < 2)
+                {
+                    return null;
+                }
+
+                return arguments.Arguments[0].Expression switch
+                {
+                    MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } => name.ToUpperInvariant(),
+                    ObjectCreationExpressionSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax { Token.Value: string verb } }] } => verb.ToUpperInvariant(),
+                    _ => null,
+                };
+            }
+
+            if (call is not InvocationExpressionSyntax
+                || context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol method
+                || !(SymbolEqualityComparer.Default.Equals(method.ContainingType, _httpClient)
+                     || (method.IsExtensionMethod && SymbolEqualityComparer.Default.Equals(method.ReducedFrom?.Parameters[0].Type ?? method.Parameters[0].Type, _httpClient))))
+            {
+                return null;
+            }
+
+            foreach (var verb in new[] { "Get", "Post", "Put", "Patch", "Delete" })
+            {
+                if (method.Name.StartsWith(verb, System.StringComparison.Ordinal))
+                {
+                    return verb.ToUpperInvariant();
+                }
+            }
+
+            return null;
+        }
+
+        private Requirement Require(CatalogResource resource, IReadOnlyList<string> anyOf, string? operation)
+        {
+            var grant = _manifest.Resources.FirstOrDefault(r => r.ResourceId == resource.Id);
+            var satisfiedBy = grant is null ? null : resource.LeastPrivilegedSatisfier(anyOf, grant.Application, delegated: false);
+            return new Requirement(resource, anyOf.ToArray(), operation, satisfiedBy);
         }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
@@ -113,18 +247,24 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
             // Everything about a method (its requirements and what satisfies them) is computed once per compilation.
             foreach (var requirement in _requirements.GetOrAdd(method.OriginalDefinition, Read))
             {
-                Interlocked.Increment(ref _checkedCalls);
-                if (requirement.SatisfiedBy is { } satisfiedBy)
-                {
-                    _needed.TryAdd((requirement.Resource.Id, satisfiedBy), true);
-                    continue;
-                }
-
-                var properties = ImmutableDictionary<string, string?>.Empty
-                    .Add(ResourceDisplayNameProperty, requirement.Resource.DisplayName)
-                    .Add(PermissionProperty, requirement.AnyOf[0]);
-                context.ReportDiagnostic(Diagnostic.Create(Rule, location, properties, requirement.Operation ?? method.Name, requirement.AnyOf[0], requirement.Resource.DisplayName));
+                Count(context.ReportDiagnostic, requirement, location, requirement.Operation ?? method.Name);
             }
+        }
+
+        /// <summary>Counts a checked call for DEF2002; reports DEF2001 when no declared permission allows it.</summary>
+        private void Count(System.Action<Diagnostic> report, Requirement requirement, Location location, string operation)
+        {
+            Interlocked.Increment(ref _checkedCalls);
+            if (requirement.SatisfiedBy is { } satisfiedBy)
+            {
+                _needed.TryAdd((requirement.Resource.Id, satisfiedBy), true);
+                return;
+            }
+
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(ResourceDisplayNameProperty, requirement.Resource.DisplayName)
+                .Add(PermissionProperty, requirement.AnyOf[0]);
+            report(Diagnostic.Create(Rule, location, properties, operation, requirement.AnyOf[0], requirement.Resource.DisplayName));
         }
 
         /// <summary>DEF2002 at each declared application permission no checked call needs; silent while there is no call.</summary>
@@ -161,7 +301,7 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
             List<Requirement>? found = null;
             foreach (var data in method.GetAttributes())
             {
-                if (!SymbolEqualityComparer.Default.Equals(data.AttributeClass, _attribute)
+                if (_attribute is null || !SymbolEqualityComparer.Default.Equals(data.AttributeClass, _attribute)
                     || data.ConstructorArguments.Length != 2
                     || data.ConstructorArguments[0].Value is not string resourceId
                     || ApiCatalog.Instance.Resources.FirstOrDefault(r => r.Id == resourceId) is not { } resource)
@@ -176,9 +316,7 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
                 }
 
                 var operation = data.NamedArguments.FirstOrDefault(a => a.Key == "Operation").Value.Value as string;
-                var grant = _manifest.Resources.FirstOrDefault(r => r.ResourceId == resource.Id);
-                var satisfiedBy = grant is null ? null : resource.LeastPrivilegedSatisfier(anyOf, grant.Application, delegated: false);
-                (found ??= new List<Requirement>()).Add(new Requirement(resource, anyOf, operation, satisfiedBy));
+                (found ??= new List<Requirement>()).Add(Require(resource, anyOf, operation));
             }
 
             return found?.ToArray() ?? None;

@@ -50,20 +50,36 @@ internal static class SecretFormats
     /// <summary>The first known secret format in <paramref name="value"/>, or null.</summary>
     public static SecretMatch? Find(string value)
     {
+        // One pass for the marker characters every format needs: most strings in code have none of them, and the
+        // detectors below then never run.
+        bool tilde = false, equals = false, at = false, dash = false, e = false, space = false;
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '~': tilde = true; break;
+                case '=': equals = true; break;
+                case '@': at = true; break;
+                case '-': dash = true; break;
+                case 'e': e = true; break;
+                case ' ': space = true; break;
+            }
+        }
+
         if (value.Length < 16)
         {
             // The shortest format (a password in a connection string) needs "Password=" plus a value and a separator.
-            return value.Length >= 8 ? FindKeyValueSecret(value) : null;
+            return value.Length >= 8 && equals ? FindKeyValueSecret(value) : null;
         }
 
-        return FindEntraClientSecret(value)
-            ?? FindPrivateKey(value)
-            ?? FindJwt(value)
-            ?? FindKeyValueSecret(value)
-            ?? FindUriPassword(value)
-            ?? FindBasicCredentials(value)
-            ?? FindSasSignature(value)
-            ?? FindStorageAccountKey(value);
+        return (tilde ? FindEntraClientSecret(value) : null)
+            ?? (dash ? FindPrivateKey(value) : null)
+            ?? (e ? FindJwt(value) : null)
+            ?? (equals ? FindKeyValueSecret(value) : null)
+            ?? (at ? FindUriPassword(value) : null)
+            ?? (space ? FindBasicCredentials(value) : null)
+            ?? (equals ? FindSasSignature(value) : null)
+            ?? (equals && value.Length >= 88 ? FindStorageAccountKey(value) : null);
     }
 
     // Entra ID client secrets: three characters, a version digit (7 or 8), "Q~", then 31–34 more characters.

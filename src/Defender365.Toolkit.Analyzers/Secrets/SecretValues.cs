@@ -28,14 +28,19 @@ internal static class SecretValues
     /// <summary>A plausible secret under a secret-sounding name: long enough, not a stand-in, not an id, name or address.</summary>
     public static bool IsPlausibleSecret(string value, SecretRuleOptions options)
     {
-        var trimmed = value.Trim();
+        if (value.Length < options.MinimumLength)
+        {
+            return false;
+        }
+
+        var trimmed = char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[value.Length - 1]) ? value.Trim() : value;
         if (trimmed.Length < options.MinimumLength)
         {
             return false;
         }
 
-        // Sentences are prompts and messages ("Enter the client secret"), not secrets. Checked first: it is the
-        // cheapest test and rules out most strings in code.
+        // Sentences are prompts and messages ("Enter the client secret"), not secrets. Checked first with the other
+        // structural tests: they are the cheapest and rule out most strings in code.
         for (var i = 0; i < trimmed.Length; i++)
         {
             if (char.IsWhiteSpace(trimmed[i]))
@@ -45,11 +50,11 @@ internal static class SecretValues
         }
 
         return (trimmed.Length >= 16 || CharacterClasses(trimmed) >= 2)
-            && !IsPlaceholder(trimmed)
-            && !IsListed(trimmed, options.Placeholders)
-            && !Guid.TryParse(trimmed, out _)
+            && !LooksLikeName(trimmed)
             && !LooksLikeAddress(trimmed)
-            && !LooksLikeName(trimmed);
+            && !Guid.TryParse(trimmed, out _)
+            && !IsPlaceholder(trimmed)
+            && !IsListed(trimmed, options.Placeholders);
     }
 
     // Lower, upper, digit, other. A short value of one class ("unused", "shared", "123456") is a word or a number
