@@ -398,21 +398,21 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
+            // One semantic query per argument: the called method gives both the pair shape and the parameter name.
+            if (context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol method)
+            {
+                return null;
+            }
+
             var index = list.Arguments.IndexOf(argument);
 
             // Add("client_secret", …), new KeyValuePair<,>("Password", …), headers.Add("X-Api-Key", …),
             // SetEnvironmentVariable("CLIENT_SECRET", …): a literal first argument names the second.
             if (index == 1 && list.Arguments.Count == 2 && argument.NameColon is null
-                && list.Arguments[0].Expression is LiteralExpressionSyntax { Token.Value: string key }
-                && context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is IMethodSymbol { Parameters.Length: 2 } pairMethod
-                && pairMethod.Parameters[1].Name == "value")
+                && method.Parameters.Length == 2 && method.Parameters[1].Name == "value"
+                && list.Arguments[0].Expression is LiteralExpressionSyntax { Token.Value: string key })
             {
                 return new Target(key, $"stored under '{key}'");
-            }
-
-            if (context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol method)
-            {
-                return null;
             }
 
             IParameterSymbol? parameter = null;
@@ -472,11 +472,13 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
+        // The name as written, without allocating: identifier arguments are common and most calls are not credential calls.
         private static string CalledName(SyntaxNode call) => call switch
         {
             InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => member.Name.Identifier.ValueText,
             InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
-            ObjectCreationExpressionSyntax creation => creation.Type.ToString(),
+            ObjectCreationExpressionSyntax { Type: QualifiedNameSyntax qualified } => qualified.Right.Identifier.ValueText,
+            ObjectCreationExpressionSyntax { Type: SimpleNameSyntax simple } => simple.Identifier.ValueText,
             _ => "",
         };
 
