@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
@@ -36,8 +37,9 @@ public sealed class AdalUsageAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            // The entry type of ADAL; without it the project cannot use ADAL and the rule registers nothing.
-            if (start.Compilation.GetTypeByMetadataName(AdalNamespace + ".AuthenticationContext") is null)
+            // Without a reference to ADAL's assembly the project cannot use it and the rule registers nothing. (A look
+            // at the reference list, not GetTypeByMetadataName, which would first merge every declaration of the project.)
+            if (!ReferencesAdal(start.Compilation))
             {
                 return;
             }
@@ -63,6 +65,27 @@ public sealed class AdalUsageAnalyzer : DiagnosticAnalyzer
                 },
                 OperationKind.Invocation);
         });
+    }
+
+    // By the reference's file or project name: the list is at hand, while resolving referenced assemblies is not.
+    private static bool ReferencesAdal(Compilation compilation)
+    {
+        foreach (var reference in compilation.References)
+        {
+            var name = reference switch
+            {
+                PortableExecutableReference { FilePath: { } path } => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? path.Substring(0, path.Length - 4) : path,
+                CompilationReference project => project.Compilation.AssemblyName ?? "",
+                _ => "",
+            };
+            if (name.EndsWith(AdalNamespace, StringComparison.OrdinalIgnoreCase)
+                && (name.Length == AdalNamespace.Length || name[name.Length - AdalNamespace.Length - 1] is '/' or '\\'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsAdal(ITypeSymbol? type) => type?.ContainingNamespace?.ToDisplayString() == AdalNamespace;

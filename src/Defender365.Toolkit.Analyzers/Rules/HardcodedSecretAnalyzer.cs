@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Secrets;
+using Defender365.Toolkit.Analyzers.Syntax;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -28,8 +29,9 @@ namespace Defender365.Toolkit.Analyzers.Rules;
 /// constants are followed to the credential call that uses them. The message never repeats the value.
 /// </summary>
 /// <remarks>
-/// Analyzers run on every keystroke, so this one is syntax-first: a string's text is judged before anything is asked
-/// of the semantic model, and nearly every string in real code (messages with spaces, names, URLs, ids, short words)
+/// Analyzers run on every keystroke, so this one runs once per file (not once per node: the driver's cost per callback
+/// was most of the rule's cost) and finds its strings and credential calls by searching the text
+/// (<see cref="SourceScan"/>). It is syntax-first: a string's text is judged before anything is asked of the semantic model, and nearly every string in real code (messages with spaces, names, URLs, ids, short words)
 /// is dismissed there. The semantic model is asked only for the few survivors whose target is an argument (the
 /// parameter's name) or that may fold to a constant. No operation trees are built. Options are read once per tree.
 /// </remarks>
@@ -73,13 +75,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var analysis = new CompilationAnalysis(start.Options.AnalyzerConfigOptionsProvider);
-            start.RegisterSyntaxNodeAction(
-                analysis.AnalyzeString,
-                SyntaxKind.StringLiteralExpression,
-                SyntaxKind.Utf8StringLiteralExpression,
-                SyntaxKind.InterpolatedStringExpression,
-                SyntaxKind.AddExpression);
-            start.RegisterSyntaxNodeAction(analysis.AnalyzeIdentifierArgument, SyntaxKind.Argument);
+            start.RegisterSemanticModelAction(analysis.AnalyzeFile);
         });
     }
 
@@ -90,16 +86,45 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         // One delegate for the compilation, not one per string.
         private readonly Func<SyntaxTree, SecretRuleOptions> _readOptions = tree => SecretRuleOptions.From(provider.GetOptions(tree));
 
-        public void AnalyzeString(SyntaxNodeAnalysisContext context)
+        /// <summary>One pass per file: its strings, then the credential calls that constants may be passed to.</summary>
+        public void AnalyzeFile(SemanticModelAnalysisContext context)
         {
-            var node = (ExpressionSyntax)context.Node;
+            var tree = context.SemanticModel.SyntaxTree;
+            var root = tree.GetRoot(context.CancellationToken);
+            var text = tree.GetText(context.CancellationToken).ToString();
 
-            // Pieces of a concatenation or interpolation are judged once, at the top of the expression.
-            if (IsInsideConcatenation(node) || (node.Parent is InterpolationSyntax))
+            HashSet<SyntaxNode>? concatenations = null;
+            foreach (var token in SourceScan.StringTokens(root, text))
             {
-                return;
+                if (token.Parent is not ExpressionSyntax expression)
+                {
+                    continue;
+                }
+
+                // Pieces of a concatenation are judged together, once, at the top of the expression.
+                var top = TopOfConcatenation(expression);
+                if (top.Parent is InterpolationSyntax || (top != expression && !(concatenations ??= []).Add(top)))
+                {
+                    continue;
+                }
+
+                AnalyzeString(context, top);
             }
 
+            foreach (var name in SourceScan.IdentifiersContaining(root, text, CredentialCallWords, StringComparison.OrdinalIgnoreCase))
+            {
+                if (SourceScan.CallNamedBy(name) is { } arguments)
+                {
+                    foreach (var argument in arguments.Arguments)
+                    {
+                        AnalyzeConstantArgument(context, argument);
+                    }
+                }
+            }
+        }
+
+        private void AnalyzeString(SemanticModelAnalysisContext context, ExpressionSyntax node)
+        {
             // The common case, a plain literal standing alone: judged from its token text with no allocation.
             if (node is LiteralExpressionSyntax single)
             {
@@ -155,7 +180,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>A whole string value: a known format, or a plausible secret going to a secret-named target.</summary>
-        private void Judge(SyntaxNodeAnalysisContext context, ExpressionSyntax node, string value)
+        private void Judge(SemanticModelAnalysisContext context, ExpressionSyntax node, string value)
         {
             var options = OptionsFor(node.SyntaxTree);
             if (options.KnownFormats && SecretFormats.Find(value) is { } match)
@@ -176,12 +201,9 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
         // A constant under a harmless name passed to a credential call (WithClientSecret(Value)), reported at the use.
         // A constant that is itself secret-named or in a secret format is reported at its declaration instead.
-        public void AnalyzeIdentifierArgument(SyntaxNodeAnalysisContext context)
+        private void AnalyzeConstantArgument(SemanticModelAnalysisContext context, ArgumentSyntax argument)
         {
-            var argument = (ArgumentSyntax)context.Node;
-            if (argument.Expression is not (IdentifierNameSyntax or MemberAccessExpressionSyntax)
-                || argument.Parent?.Parent is not { } call
-                || !NameMentionsCredential(CalledName(call)))
+            if (argument.Expression is not (IdentifierNameSyntax or MemberAccessExpressionSyntax))
             {
                 return;
             }
@@ -213,7 +235,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private static void Report(SyntaxNodeAnalysisContext context, SyntaxNode node, string what, string variableName, bool fixable)
+        private static void Report(SemanticModelAnalysisContext context, SyntaxNode node, string what, string variableName, bool fixable)
         {
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(FixableProperty, fixable ? "true" : "false")
@@ -223,15 +245,19 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
         private SecretRuleOptions OptionsFor(SyntaxTree tree) => _options.GetOrAdd(tree, _readOptions);
 
-        private static bool IsInsideConcatenation(SyntaxNode node)
+        // The outermost addition a string is part of ("a" + B + "c"), through parentheses; the string itself otherwise.
+        private static ExpressionSyntax TopOfConcatenation(ExpressionSyntax node)
         {
-            var parent = node.Parent;
-            while (parent is ParenthesizedExpressionSyntax)
+            var top = node;
+            for (var parent = node.Parent; parent is ParenthesizedExpressionSyntax || parent.IsKind(SyntaxKind.AddExpression); parent = parent.Parent)
             {
-                parent = parent.Parent;
+                if (parent is BinaryExpressionSyntax addition)
+                {
+                    top = addition;
+                }
             }
 
-            return parent.IsKind(SyntaxKind.AddExpression);
+            return top;
         }
 
         /// <summary>
@@ -298,7 +324,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             return found;
         }
 
-        private static bool IsConstantString(SyntaxNodeAnalysisContext context, ExpressionSyntax node, out string? value)
+        private static bool IsConstantString(SemanticModelAnalysisContext context, ExpressionSyntax node, out string? value)
         {
             var constant = context.SemanticModel.GetConstantValue(node, context.CancellationToken);
             value = constant is { HasValue: true, Value: string text } ? text : null;
@@ -336,7 +362,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>Where a value ends up: the name that decides whether it is a secret, and how to say it.</summary>
-        private static Target? FindTarget(SyntaxNodeAnalysisContext context, ExpressionSyntax node)
+        private static Target? FindTarget(SemanticModelAnalysisContext context, ExpressionSyntax node)
         {
             SyntaxNode current = node;
             var parent = node.Parent;
@@ -391,7 +417,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             static Target Assigned(string name) => new(name, $"assigned to '{name}'");
         }
 
-        private static Target? ArgumentTarget(SyntaxNodeAnalysisContext context, ArgumentSyntax argument)
+        private static Target? ArgumentTarget(SemanticModelAnalysisContext context, ArgumentSyntax argument)
         {
             if (argument.Parent is not BaseArgumentListSyntax list || list.Parent is not { } call)
             {
@@ -470,29 +496,6 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             return null;
-        }
-
-        // The name as written, without allocating: identifier arguments are common and most calls are not credential calls.
-        private static string CalledName(SyntaxNode call) => call switch
-        {
-            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => member.Name.Identifier.ValueText,
-            InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
-            ObjectCreationExpressionSyntax { Type: QualifiedNameSyntax qualified } => qualified.Right.Identifier.ValueText,
-            ObjectCreationExpressionSyntax { Type: SimpleNameSyntax simple } => simple.Identifier.ValueText,
-            _ => "",
-        };
-
-        private static bool NameMentionsCredential(string name)
-        {
-            foreach (var word in CredentialCallWords)
-            {
-                if (name.IndexOf(word, System.StringComparison.OrdinalIgnoreCase) >= 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>UPPER_SNAKE of the target ("clientSecret" → CLIENT_SECRET; "Defender:ClientSecret" → DEFENDER__CLIENT_SECRET).</summary>

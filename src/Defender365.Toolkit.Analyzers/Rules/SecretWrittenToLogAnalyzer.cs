@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Immutable;
 using Defender365.Toolkit.Analyzers.Diagnostics;
+using Defender365.Toolkit.Analyzers.Syntax;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -32,6 +32,9 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
 
     private static readonly string[] SensitiveSuffixes = ["token", "secret", "password", "pwd", "apikey"];
 
+    // Beginnings of the sink methods' names (Console.Write…, Log…, Trace…, File.AppendAll…, Debug.Print).
+    private static readonly string[] SinkWords = ["Write", "Log", "Trace", "AppendAll", "Print"];
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -40,20 +43,28 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterSyntaxNodeAction(AnalyzeInvocation, SyntaxKind.InvocationExpression);
+        context.RegisterSemanticModelAction(AnalyzeFile);
+    }
+
+    // Once per file: only calls whose name holds a sink word are looked at (found by searching the text).
+    private static void AnalyzeFile(SemanticModelAnalysisContext context)
+    {
+        var tree = context.SemanticModel.SyntaxTree;
+        var root = tree.GetRoot(context.CancellationToken);
+        var text = tree.GetText(context.CancellationToken).ToString();
+        foreach (var name in SourceScan.IdentifiersContaining(root, text, SinkWords, StringComparison.Ordinal))
+        {
+            if (SourceScan.CallNamedBy(name)?.Parent is InvocationExpressionSyntax invocation)
+            {
+                AnalyzeInvocation(context, invocation, name.ValueText);
+            }
+        }
     }
 
     // Syntax first: the called name must look like a sink and an argument must mention a sensitive name before the
     // semantic model is asked anything (most calls in a project are neither).
-    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
+    private static void AnalyzeInvocation(SemanticModelAnalysisContext context, InvocationExpressionSyntax syntax, string name)
     {
-        var syntax = (InvocationExpressionSyntax)context.Node;
-        var name = syntax.Expression switch
-        {
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            _ => "",
-        };
         if (!(name.StartsWith("Write", StringComparison.Ordinal) || name.StartsWith("Log", StringComparison.Ordinal)
               || name.StartsWith("Trace", StringComparison.Ordinal) || name.StartsWith("AppendAll", StringComparison.Ordinal) || name == "Print")
             || !MentionsSensitiveName(syntax.ArgumentList)

@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Defender365.Toolkit.Analyzers.Diagnostics;
+using Defender365.Toolkit.Analyzers.Syntax;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -33,6 +35,9 @@ public sealed class TlsValidationDisabledAnalyzer : DiagnosticAnalyzer
         "RemoteCertificateValidationCallback",
         "ServerCertificateValidationCallback");
 
+    // The part every callback name above shares.
+    private static readonly string[] CallbackWord = ["ValidationCallback"];
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -41,22 +46,47 @@ public sealed class TlsValidationDisabledAnalyzer : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterSyntaxNodeAction(AnalyzeAssignment, SyntaxKind.SimpleAssignmentExpression, SyntaxKind.AddAssignmentExpression);
+        context.RegisterSemanticModelAction(AnalyzeFile);
     }
 
-    // Syntax first: only an assignment to a property with one of the callback names is bound.
-    private static void AnalyzeAssignment(SyntaxNodeAnalysisContext context)
+    // Once per file, and only where the text names a validation callback: most files never do.
+    private static void AnalyzeFile(SemanticModelAnalysisContext context)
     {
-        var syntax = (AssignmentExpressionSyntax)context.Node;
-        var name = syntax.Left switch
+        var tree = context.SemanticModel.SyntaxTree;
+        var root = tree.GetRoot(context.CancellationToken);
+        var text = tree.GetText(context.CancellationToken).ToString();
+        foreach (var name in SourceScan.IdentifiersContaining(root, text, CallbackWord, StringComparison.Ordinal))
         {
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-            _ => "",
-        };
-        if (!CallbackProperties.Contains(name)
-            || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IAssignmentOperation assignment)
+            if (CallbackProperties.Contains(name.ValueText) && AssignmentTo(name) is { } assignment)
+            {
+                AnalyzeAssignment(context, assignment);
+            }
+        }
+    }
+
+    // handler.X = …, X = … in an object initializer, x?.X = …, handler.X += …
+    private static AssignmentExpressionSyntax? AssignmentTo(SyntaxToken name)
+    {
+        SyntaxNode? left = name.Parent;
+        if (left?.Parent is MemberAccessExpressionSyntax member && member.Name == left)
+        {
+            left = member;
+        }
+        else if (left?.Parent is MemberBindingExpressionSyntax binding && binding.Name == left)
+        {
+            left = binding;
+        }
+
+        return left?.Parent is AssignmentExpressionSyntax assignment && assignment.Left == left
+               && (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || assignment.IsKind(SyntaxKind.AddAssignmentExpression))
+            ? assignment
+            : null;
+    }
+
+    // The semantic model is asked only about an assignment to a property with one of the callback names.
+    private static void AnalyzeAssignment(SemanticModelAnalysisContext context, AssignmentExpressionSyntax syntax)
+    {
+        if (context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IAssignmentOperation assignment)
         {
             return;
         }

@@ -4,9 +4,14 @@ using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
 
-/// <summary>DEF4002 on ADAL usage (ADAL itself is stubbed: the rule keys on its namespace and entry type).</summary>
+/// <summary>
+/// DEF4002 on ADAL usage. ADAL is stubbed as a referenced assembly of its real name: the rule keys on the reference and
+/// the namespace.
+/// </summary>
 public sealed class AdalUsageAnalyzerTests
 {
+    private const string AdalAssembly = "Microsoft.IdentityModel.Clients.ActiveDirectory";
+
     private const string AdalStub = """
         namespace Microsoft.IdentityModel.Clients.ActiveDirectory
         {
@@ -21,7 +26,8 @@ public sealed class AdalUsageAnalyzerTests
         test.TestState.Sources.Add(source);
         if (withAdal)
         {
-            test.TestState.Sources.Add(AdalStub);
+            test.TestState.AdditionalProjects[AdalAssembly].Sources.Add(AdalStub);
+            test.TestState.AdditionalProjectReferences.Add(AdalAssembly);
         }
 
         test.ExpectedDiagnostics.AddRange(expected);
@@ -49,4 +55,5 @@ public sealed class AdalUsageAnalyzerTests
     public Task Projects_without_ADAL_are_not_analyzed() => VerifyAsync("""
         namespace Other { class AuthenticationContext { } class C { object Make() => new AuthenticationContext(); } }
         """, withAdal: false);
+
 }
