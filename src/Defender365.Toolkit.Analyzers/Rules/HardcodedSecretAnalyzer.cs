@@ -62,7 +62,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     private const int ShortestCandidate = 6;
 
     // Fragments of a called method's or created type's name that make a constant argument worth following.
-    private static readonly string[] CredentialCallWords = ["secret", "password", "credential", "pwd", "key", "token", "login", "auth", "pass"];
+    private static readonly string[] CredentialCallWords = ["secret", "pass", "credential", "pwd", "key", "token", "login", "auth"];
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
@@ -111,14 +111,11 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 AnalyzeString(context, top);
             }
 
-            foreach (var name in SourceScan.IdentifiersContaining(root, text, CredentialCallWords, StringComparison.OrdinalIgnoreCase))
+            foreach (var (_, arguments) in SourceScan.CallsNamedWith(root, text, CredentialCallWords, StringComparison.OrdinalIgnoreCase))
             {
-                if (SourceScan.CallNamedBy(name) is { } arguments)
+                foreach (var argument in arguments.Arguments)
                 {
-                    foreach (var argument in arguments.Arguments)
-                    {
-                        AnalyzeConstantArgument(context, argument);
-                    }
+                    AnalyzeConstantArgument(context, argument);
                 }
             }
         }

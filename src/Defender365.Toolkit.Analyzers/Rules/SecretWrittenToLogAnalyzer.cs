@@ -52,9 +52,9 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
         var tree = context.SemanticModel.SyntaxTree;
         var root = tree.GetRoot(context.CancellationToken);
         var text = tree.GetText(context.CancellationToken).ToString();
-        foreach (var name in SourceScan.IdentifiersContaining(root, text, SinkWords, StringComparison.Ordinal))
+        foreach (var (name, arguments) in SourceScan.CallsNamedWith(root, text, SinkWords, StringComparison.Ordinal))
         {
-            if (SourceScan.CallNamedBy(name)?.Parent is InvocationExpressionSyntax invocation)
+            if (arguments.Parent is InvocationExpressionSyntax invocation)
             {
                 AnalyzeInvocation(context, invocation, name.ValueText);
             }

@@ -82,6 +82,37 @@ internal static class SourceScan
     }
 
     /// <summary>
+    /// The calls and object creations whose name contains one of <paramref name="words"/> (<c>x.WithClientSecret(…)</c>,
+    /// <c>new ClientSecretCredential(…)</c>), each once: the name's token and the argument list. A name not followed by
+    /// <c>(</c> in the text is passed over without looking at the tree (most hits, such as <c>cancellationToken</c>, are
+    /// parameters and arguments, not calls).
+    /// </summary>
+    public static IEnumerable<(SyntaxToken Name, ArgumentListSyntax Arguments)> CallsNamedWith(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison)
+    {
+        HashSet<int>? seen = null;
+        foreach (var word in words)
+        {
+            var scope = root;
+            var position = text.IndexOf(word, comparison);
+            while (position >= 0)
+            {
+                var end = IdentifierEnd(text, position + word.Length);
+                if (IsFollowedByArgumentList(text, end))
+                {
+                    var token = FindToken(ref scope, position);
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.Span.Contains(position) && CallNamedBy(token) is { } arguments
+                        && (words.Count == 1 || (seen ??= []).Add(token.SpanStart)))
+                    {
+                        yield return (token, arguments);
+                    }
+                }
+
+                position = end < text.Length ? text.IndexOf(word, end, comparison) : -1;
+            }
+        }
+    }
+
+    /// <summary>
     /// The argument list of the call or object creation that <paramref name="name"/> names (<c>x.Name(…)</c>,
     /// <c>Name(…)</c>, <c>new Name(…)</c>, <c>new A.Name(…)</c>), or null when the identifier is anything else.
     /// </summary>
@@ -114,6 +145,56 @@ internal static class SourceScan
         var token = scope.FindToken(position);
         scope = token.Parent ?? scope;
         return token;
+    }
+
+    private static int IdentifierEnd(string text, int position)
+    {
+        while (position < text.Length && (char.IsLetterOrDigit(text[position]) || text[position] == '_'))
+        {
+            position++;
+        }
+
+        return position;
+    }
+
+    // "Name (", "Name<T>(", "Name<A, B<C>>\n(": a cheap look at the text; the tree has the last word.
+    private static bool IsFollowedByArgumentList(string text, int position)
+    {
+        position = SkipWhitespace(text, position);
+        if (position < text.Length && text[position] == '<')
+        {
+            var depth = 0;
+            for (; position < text.Length; position++)
+            {
+                var c = text[position];
+                if (c == '<')
+                {
+                    depth++;
+                }
+                else if (c == '>' && --depth == 0)
+                {
+                    break;
+                }
+                else if (c is ';' or '{' or '}' or '(' or ')' or '"')
+                {
+                    return false;
+                }
+            }
+
+            position = SkipWhitespace(text, position + 1);
+        }
+
+        return position < text.Length && text[position] == '(';
+    }
+
+    private static int SkipWhitespace(string text, int position)
+    {
+        while (position < text.Length && char.IsWhiteSpace(text[position]))
+        {
+            position++;
+        }
+
+        return position;
     }
 
     private static bool IsStringStart(SyntaxKind kind) => kind

@@ -79,6 +79,31 @@ public sealed class SourceScanTests
         Assert.Equal(["password", "ClientSecretCredential", "password"], found);
     }
 
+    [Fact]
+    public void Calls_are_found_by_a_word_in_their_name_once_each_and_other_uses_of_the_word_are_not_calls()
+    {
+        var (root, text) = Parse("""
+            class C
+            {
+                void M(System.Threading.CancellationToken cancellationToken, dynamic x, dynamic a)
+                {
+                    x.WithClientSecret(a);
+                    var c = new ClientSecretCredential (a, cancellationToken);
+                    Create<Token>(a);
+                    GetToken<string, int>
+                        (a);
+                    x.SecretName = "WithClientSecret(";
+                    // x.WithClientSecret(a);
+                }
+            }
+            """);
+
+        var found = SourceScan.CallsNamedWith(root, text, ["secret", "token", "credential"], StringComparison.OrdinalIgnoreCase)
+            .OrderBy(c => c.Name.SpanStart).Select(c => $"{c.Name.ValueText}{c.Arguments}").ToArray();
+
+        Assert.Equal(["WithClientSecret(a)", "ClientSecretCredential(a, cancellationToken)", "GetToken(a)"], found);
+    }
+
     [Theory]
     [InlineData("x.WithClientSecret(a)", true)]
     [InlineData("WithClientSecret(a)", true)]

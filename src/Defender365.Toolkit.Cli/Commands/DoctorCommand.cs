@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Text.Json;
+using Defender365.Toolkit.Cli.Checks;
+using Defender365.Toolkit.Cli.Connection;
+using Defender365.Toolkit.Cli.Manifest;
+using Defender365.Toolkit.Cli.Output;
+
+namespace Defender365.Toolkit.Cli.Commands;
+
+/// <summary>
+/// <c>defender365 doctor</c>: for every customer tenant, sign in as the app and compare the roles its administrator
+/// granted with what the manifest declares — consent drift, unconsented apps and unknown tenants, in one table.
+/// </summary>
+internal static class DoctorCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static Command Create(CliConsole console)
+    {
+        var manifest = new Option<FileInfo>("--manifest")
+        {
+            Description = "defender-scopes.json: the permissions every tenant must grant.",
+            DefaultValueFactory = _ => new FileInfo("defender-scopes.json"),
+        };
+        var tenants = new Option<FileInfo>("--tenants") { Description = "A file with one tenant id or domain per line (# comments allowed).", Required = true };
+        var parallel = new Option<int>("--parallel") { Description = "How many tenants are checked at once (1 to 64).", DefaultValueFactory = _ => 8 };
+        parallel.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 64)
+            {
+                result.AddError("--parallel must be between 1 and 64.");
+            }
+        });
+        var json = new Option<bool>("--json") { Description = "Write the results as JSON on standard output (progress stays on standard error)." };
+        var connection = new AppConnectionOptions();
+
+        var command = new Command("doctor", "Check consent across many tenants: missing and extra roles, unconsented apps, unknown tenants. Exits with 1 when any tenant lacks a declared permission.")
+        {
+            manifest, tenants, parallel, json,
+        };
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var declared = DeclaredPermissions.Load(parse.GetValue(manifest)!);
+            if (declared.ByResource.Count == 0)
+            {
+                throw new CommandException("The manifest declares no application permission: nothing to check.", ExitCodes.Usage);
+            }
+
+            var tenantIds = TenantList.Load(parse.GetValue(tenants)!);
+            var credential = AppConnection.CreateCredential(parse, connection, tenantIds);
+            var progress = new Progress(console.Error, tenantIds.Count);
+            var reports = new TenantReport[tenantIds.Count];
+            await Parallel.ForAsync(0, tenantIds.Count, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellationToken }, async (i, token) =>
+            {
+                reports[i] = await TenantCheck.RunAsync(credential, tenantIds[i], declared.ByResource, token).ConfigureAwait(false);
+                progress.Done(reports[i]);
+            }).ConfigureAwait(false);
+            progress.Finish();
+
+            if (parse.GetValue(json))
+            {
+                console.Out.WriteLine(JsonSerializer.Serialize(ToJson(reports), Json));
+            }
+            else
+            {
+                WriteTable(console.Out, reports);
+            }
+
+            return reports.Any(r => r.IsCredentialProblem) ? ExitCodes.Configuration
+                : reports.All(r => r.IsHealthy) ? ExitCodes.Success
+                : ExitCodes.Findings;
+        });
+        return command;
+    }
+
+    // The table stays narrow enough for a terminal; links and messages follow it, one per line.
+    private static void WriteTable(TextWriter output, IReadOnlyList<TenantReport> reports)
+    {
+        var table = new TextTable("TENANT", "STATUS", "MISSING", "EXTRA (granted, not declared)");
+        foreach (var report in reports)
+        {
+            table.Add(report.Tenant, report.Status, Join(report.Missing), Join(report.Extra));
+        }
+
+        table.WriteTo(output);
+        output.WriteLine();
+        output.WriteLine($"{reports.Count(r => r.IsHealthy)} of {reports.Count} tenants grant every declared permission.");
+
+        var consents = reports.Where(r => r.ConsentUrl is not null).ToList();
+        if (consents.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Admin consent needed (send each link to the tenant's administrator):");
+            foreach (var report in consents)
+            {
+                output.WriteLine($"  {report.Tenant}  {report.ConsentUrl}");
+            }
+        }
+
+        var failures = reports.Where(r => r.Failure is not null && r.ConsentUrl is null).ToList();
+        if (failures.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Could not sign in:");
+            foreach (var report in failures)
+            {
+                output.WriteLine($"  {report.Tenant}  {report.Message}");
+            }
+        }
+
+        static string Join(IEnumerable<string> items) => items.Any() ? string.Join(", ", items) : "-";
+    }
+
+    private static object ToJson(IReadOnlyList<TenantReport> reports) => new
+    {
+        healthy = reports.Count(r => r.IsHealthy),
+        total = reports.Count,
+        tenants = reports.Select(r => new
+        {
+            tenant = r.Tenant,
+            status = r.Status,
+            missing = r.Missing.ToArray(),
+            extra = r.Extra.ToArray(),
+            consentUrl = r.ConsentUrl?.AbsoluteUri,
+            failure = r.Failure?.ToString(),
+            message = r.Message,
+            resources = r.Resources.Select(x => new
+            {
+                resource = x.Resource.Id,
+                declared = x.Drift.Declared,
+                granted = x.Drift.Granted,
+                missing = x.Drift.Missing,
+                extra = x.Drift.Extra,
+                expiresOn = x.Claims.ExpiresOn,
+            }),
+        }),
+    };
+
+    /// <summary>
+    /// Live progress on standard error: one line rewritten in place on a terminal, one line per tenant in a log (where
+    /// carriage returns would pile up).
+    /// </summary>
+    private sealed class Progress(TextWriter error, int total)
+    {
+        private readonly bool _interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        private readonly Lock _gate = new();
+        private int _done;
+        private int _problems;
+
+        public void Done(TenantReport report)
+        {
+            lock (_gate)
+            {
+                _done++;
+                if (!report.IsHealthy)
+                {
+                    _problems++;
+                }
+
+                if (_interactive)
+                {
+                    error.Write($"\rChecked {_done}/{total} tenants, {_problems} with problems ");
+                }
+                else
+                {
+                    error.WriteLine($"[{_done}/{total}] {report.Tenant}: {report.Status}");
+                }
+            }
+        }
+
+        public void Finish()
+        {
+            if (_interactive)
+            {
+                error.WriteLine();
+            }
+        }
+    }
+}

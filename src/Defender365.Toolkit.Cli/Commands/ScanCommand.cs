@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Reflection;
+using Defender365.Toolkit.Cli.Scanning;
+
+namespace Defender365.Toolkit.Cli.Commands;
+
+/// <summary><c>defender365 scan</c>: the DEF3001/DEF3002 secret rules over a folder, for repositories that are not built.</summary>
+internal static class ScanCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder to scan (C# files, and JSON, .env, YAML, XML and other settings files), recursively; bin, obj and .git are skipped." };
+        var sarif = new Option<FileInfo?>("--sarif") { Description = "Also write the findings as SARIF 2.1.0 to this file (for code-scanning services)." };
+
+        var command = new Command("scan", "Find hardcoded secrets in a folder with the same rules as the build (DEF3001, DEF3002). Exits with 1 when any is found.")
+        {
+            folder, sarif,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var root = parse.GetValue(folder)!;
+            if (!root.Exists)
+            {
+                throw new CommandException($"Folder not found: {root.FullName}", ExitCodes.Usage);
+            }
+
+            var scan = await FolderSecretScan.RunAsync(root, cancellationToken).ConfigureAwait(false);
+            foreach (var finding in scan.Findings)
+            {
+                var start = finding.Position.StartLinePosition;
+                console.Out.WriteLine($"{Path.GetRelativePath(scan.Folder, finding.Position.Path)}({start.Line + 1},{start.Character + 1}): error {finding.RuleId}: {finding.Message}");
+            }
+
+            if (parse.GetValue(sarif) is { } sarifFile)
+            {
+                await using var stream = File.Create(sarifFile.FullName);
+                SarifLog.Write(stream, scan, typeof(ScanCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0");
+            }
+
+            console.Error.WriteLine($"Scanned {scan.CSharpFiles} C# and {scan.OtherFiles} settings files: {scan.Findings.Count} secret(s) found.");
+            return scan.Findings.Count == 0 ? ExitCodes.Success : ExitCodes.Findings;
+        });
+        return command;
+    }
+}

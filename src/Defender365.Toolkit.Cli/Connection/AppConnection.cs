@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Defender365.Toolkit.Authentication;
+using Defender365.Toolkit.Emulator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Identity.Client;
+
+namespace Defender365.Toolkit.Cli.Connection;
+
+/// <summary>How the tool signs in as the app: the credential, built from <see cref="AppConnectionOptions"/> and the environment.</summary>
+internal static class AppConnection
+{
+    /// <summary>Builds the credential for <paramref name="tenants"/>; throws <see cref="CommandException"/> with what to set when something is missing.</summary>
+    public static DefenderAppCredential CreateCredential(ParseResult parse, AppConnectionOptions options, IReadOnlyCollection<string> tenants)
+    {
+        var emulator = parse.GetValue(options.Emulator);
+        var userSecrets = ReadUserSecrets(parse.GetValue(options.UserSecretsId));
+        var clientId = parse.GetValue(options.ClientId)
+            ?? Environment.GetEnvironmentVariable(AppConnectionOptions.ClientIdVariable)
+            ?? userSecrets?["Defender:ClientId"]
+            ?? (emulator is not null ? EmulatorOptions.DemoClientId : null)
+            ?? throw new CommandException($"No client id: pass --client-id or set {AppConnectionOptions.ClientIdVariable}.", ExitCodes.Configuration);
+        if (!Guid.TryParse(clientId, out _))
+        {
+            throw new CommandException($"The client id '{clientId}' is not a GUID: use the app registration's 'Application (client) ID'.", ExitCodes.Configuration);
+        }
+
+        var credentialOptions = new DefenderAppCredentialOptions { Cloud = parse.GetValue(options.Cloud) };
+        foreach (var tenant in tenants)
+        {
+            credentialOptions.AllowedTenants.Add(tenant);
+        }
+
+        if (emulator is not null)
+        {
+            credentialOptions.AuthorityHost = emulator;
+            credentialOptions.HttpClientFactory = new PinnedHttpClientFactory(LoadEmulatorCertificate(emulator, parse.GetValue(options.EmulatorCertificate)));
+        }
+
+        var secret = (emulator is not null ? Environment.GetEnvironmentVariable(AppConnectionOptions.EmulatorSecretVariable) : null)
+            ?? Environment.GetEnvironmentVariable(AppConnectionOptions.ClientSecretVariable)
+            ?? userSecrets?["Defender:ClientSecret"];
+        var certificateFile = parse.GetValue(options.Certificate);
+        if (certificateFile is not null)
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                throw new CommandException($"Both a client secret ({AppConnectionOptions.ClientSecretVariable} or user-secrets) and --certificate are set: use one.", ExitCodes.Configuration);
+            }
+
+            return DefenderAppCredential.FromCertificate(clientId, LoadCertificate(certificateFile), credentialOptions);
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            throw new CommandException(
+                $"No client secret: set {(emulator is not null ? AppConnectionOptions.EmulatorSecretVariable : AppConnectionOptions.ClientSecretVariable)}, use --user-secrets-id, or sign in with --certificate.",
+                ExitCodes.Configuration);
+        }
+
+        return DefenderAppCredential.FromClientSecret(clientId, secret, credentialOptions);
+    }
+
+    private static IConfiguration? ReadUserSecrets(string? id) =>
+        id is null ? null : new ConfigurationBuilder().AddUserSecrets(id, reloadOnChange: false).Build();
+
+    private static X509Certificate2 LoadCertificate(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new CommandException($"Certificate file not found: {file.FullName}", ExitCodes.Configuration);
+        }
+
+        var password = Environment.GetEnvironmentVariable(AppConnectionOptions.CertificatePasswordVariable);
+        try
+        {
+            return file.Extension.Equals(".pem", StringComparison.OrdinalIgnoreCase)
+                ? X509Certificate2.CreateFromPemFile(file.FullName)
+                : X509CertificateLoader.LoadPkcs12FromFile(file.FullName, password);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new CommandException($"The certificate {file.Name} could not be read ({e.Message}); a PFX needs {AppConnectionOptions.CertificatePasswordVariable} when it has a password.", ExitCodes.Configuration);
+        }
+    }
+
+    // The emulator's certificate is trusted by pinning, and only for a loopback address: TLS validation is never turned
+    // off, and no other host can be trusted this way.
+    private static X509Certificate2 LoadEmulatorCertificate(Uri emulator, FileInfo? file)
+    {
+        if (emulator.Scheme != Uri.UriSchemeHttps || !(emulator.IsLoopback || (IPAddress.TryParse(emulator.Host, out var address) && IPAddress.IsLoopback(address))))
+        {
+            throw new CommandException($"--emulator must be an https address on this machine (https://127.0.0.1:<port>/); got {emulator}.", ExitCodes.Usage);
+        }
+
+        var path = file?.FullName ?? EmulatorCommandDefaults.CertificatePath(emulator.Port);
+        if (!File.Exists(path))
+        {
+            throw new CommandException($"The emulator's certificate was not found at {path}: start it with 'defender365 emulator', or pass --emulator-certificate.", ExitCodes.Configuration);
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new CommandException($"{path} is not a PEM certificate ({e.Message}).", ExitCodes.Configuration);
+        }
+    }
+
+    private sealed class PinnedHttpClientFactory(X509Certificate2 certificate) : IMsalHttpClientFactory
+    {
+        private readonly HttpClient _client = new(DefenderEmulator.CreatePinnedHandler(certificate), disposeHandler: true);
+
+        public HttpClient GetHttpClient() => _client;
+    }
+}

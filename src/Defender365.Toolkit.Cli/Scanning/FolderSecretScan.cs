@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using Defender365.Toolkit.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Defender365.Toolkit.Cli.Scanning;
+
+/// <summary>
+/// Runs the build's secret rules, DEF3001 (C#) and DEF3002 (settings files), over a folder without building it: the C#
+/// files are parsed into one compilation against the framework's reference assemblies (so a parameter named
+/// <c>clientSecret</c> of a framework or MSAL API is known), the other files are the rules' additional files.
+/// </summary>
+internal static class FolderSecretScan
+{
+    // Folders of build output, tools and dependencies: not the repository's own text.
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", ".git", ".vs", ".idea", "node_modules", "packages", "artifacts", "TestResults" };
+
+    // Settings and configuration files DEF3002 reads; everything else (binaries, images, Markdown) is left alone.
+    private static readonly HashSet<string> SettingsExtensions = new(StringComparer.OrdinalIgnoreCase) { ".json", ".env", ".yml", ".yaml", ".config", ".xml", ".ini", ".properties", ".conf", ".tfvars", ".ps1", ".sh" };
+
+    public static async Task<ScanResult> RunAsync(DirectoryInfo folder, CancellationToken cancellationToken)
+    {
+        var files = Enumerate(folder).ToList();
+        var trees = new List<SyntaxTree>();
+        var additional = new List<AdditionalText>();
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
+        foreach (var path in files)
+        {
+            var text = SourceText.From(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+            if (path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+            {
+                trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path, cancellationToken));
+            }
+            else
+            {
+                additional.Add(new FileText(path, text));
+            }
+        }
+
+        var compilation = CSharpCompilation.Create("scan", trees, References.Value, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new HardcodedSecretAnalyzer(), new SecretInFileAnalyzer());
+        var diagnostics = await compilation
+            .WithAnalyzers(analyzers, new AnalyzerOptions([.. additional]))
+            .GetAnalyzerDiagnosticsAsync(cancellationToken)
+            .ConfigureAwait(false);
+        var findings = diagnostics
+            .Where(d => d.Location.IsInSource || d.Location.Kind == LocationKind.ExternalFile)
+            .Select(d => new Finding(d.Id, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), d.Location.GetLineSpan(), d.Descriptor.HelpLinkUri, d.Descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderBy(f => f.Position.Path, StringComparer.Ordinal).ThenBy(f => f.Position.StartLinePosition.Line).ThenBy(f => f.Position.StartLinePosition.Character)
+            .ToList();
+        return new ScanResult(folder.FullName, trees.Count, additional.Count, findings);
+    }
+
+    private static IEnumerable<string> Enumerate(DirectoryInfo folder)
+    {
+        var pending = new Stack<DirectoryInfo>([folder]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var file in current.EnumerateFiles())
+            {
+                if (file.Extension.Equals(".cs", StringComparison.OrdinalIgnoreCase) || SettingsExtensions.Contains(file.Extension) || file.Name.StartsWith(".env", StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return file.FullName;
+                }
+            }
+
+            foreach (var child in current.EnumerateDirectories())
+            {
+                if (!SkippedFolders.Contains(child.Name) && (child.Attributes & FileAttributes.ReparsePoint) == 0)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+    }
+
+    // The running framework's assemblies plus MSAL and Azure.Core (which this tool carries): enough for parameter names.
+    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
+    {
+        var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES"))?.Split(Path.PathSeparator) ?? [];
+        return
+        [
+            .. paths.Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
+                .Select(p => MetadataReference.CreateFromFile(p)),
+            MetadataReference.CreateFromFile(typeof(Microsoft.Identity.Client.ConfidentialClientApplicationBuilder).Assembly.Location),
+            MetadataReference.CreateFromFile(typeof(Azure.Core.TokenCredential).Assembly.Location),
+        ];
+    });
+
+    private sealed class FileText(string path, SourceText text) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => text;
+    }
+}
+
+/// <summary>What a scan found.</summary>
+/// <param name="Folder">The scanned folder.</param>
+/// <param name="CSharpFiles">C# files read.</param>
+/// <param name="OtherFiles">Settings files read.</param>
+/// <param name="Findings">Secrets found, by file and position.</param>
+internal sealed record ScanResult(string Folder, int CSharpFiles, int OtherFiles, IReadOnlyList<Finding> Findings);
+
+/// <summary>One secret found: the rule, its message (which never repeats the secret) and where.</summary>
+internal sealed record Finding(string RuleId, string Message, FileLinePositionSpan Position, string? HelpUri, string Title);

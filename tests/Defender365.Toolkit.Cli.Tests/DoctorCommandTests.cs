@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Defender365.Toolkit.Cli.Tests.Infrastructure;
+using Defender365.Toolkit.Emulator;
+
+namespace Defender365.Toolkit.Cli.Tests;
+
+/// <summary><c>defender365 doctor</c> over several tenants of the emulator.</summary>
+public sealed class DoctorCommandTests(CliEmulatorFixture fixture) : IClassFixture<CliEmulatorFixture>
+{
+    private string Manifest => fixture.WriteFile("doctor-scopes.json", """
+        {
+          "permissions": {
+            "Microsoft Threat Protection": { "application": ["Incident.Read.All", "AdvancedHunting.Read.All"] },
+            "WindowsDefenderATP": { "application": ["Machine.Read.All"] }
+          }
+        }
+        """);
+
+    private string Tenants(params string[] lines) => fixture.WriteFile($"tenants-{Guid.NewGuid():N}.txt", string.Join('\n', lines));
+
+    private Task<CliResult> RunAsync(params string[] more) =>
+        Tool.RunAsync(["doctor", "--manifest", Manifest, .. fixture.EmulatorArguments, .. more], fixture.Environment);
+
+    [Fact]
+    public async Task Reports_drift_unconsented_and_unknown_tenants_in_a_table_and_exits_with_1()
+    {
+        var tenants = Tenants(
+            "# customers",
+            $"{EmulatorOptions.ContosoTenantId}  Contoso",
+            $"{EmulatorOptions.FabrikamTenantId}  Fabrikam",
+            $"{EmulatorOptions.NorthwindTenantId}  Northwind",
+            "",
+            CliEmulatorFixture.UnconsentedTenantId,
+            CliEmulatorFixture.UnknownTenantId);
+
+        var result = await RunAsync("--tenants", tenants, "--parallel", "3");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var rows = result.Output.Split('\n').Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+        Assert.Contains(rows, r => r is [EmulatorOptions.ContosoTenantId, "ok-extra", "-", _]);
+        Assert.Contains(rows, r => r is [EmulatorOptions.FabrikamTenantId, "ok", "-", "-"]);
+        Assert.Contains(rows, r => r is [EmulatorOptions.NorthwindTenantId, "missing", "AdvancedHunting.Read.All, Machine.Read.All", "-"]);
+        Assert.Contains(rows, r => r is [CliEmulatorFixture.UnconsentedTenantId, "not-consented", "-", "-"]);
+        Assert.Contains(rows, r => r is [CliEmulatorFixture.UnknownTenantId, "unknown-tenant", "-", "-"]);
+        Assert.Contains("2 of 5 tenants grant every declared permission.", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"{EmulatorOptions.NorthwindTenantId}  {fixture.Emulator.BaseAddress}{EmulatorOptions.NorthwindTenantId}/v2.0/adminconsent", result.Output, StringComparison.Ordinal);
+
+        // Progress went to standard error, one line per tenant (not a terminal here).
+        Assert.Equal(5, result.Error.Split('\n').Count(l => l.StartsWith('[')));
+    }
+
+    [Fact]
+    public async Task Json_output_for_pipelines()
+    {
+        var tenants = Tenants(EmulatorOptions.FabrikamTenantId, EmulatorOptions.NorthwindTenantId);
+
+        var result = await RunAsync("--tenants", tenants, "--json");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        using var document = JsonDocument.Parse(result.Output);
+        var root = document.RootElement;
+        Assert.Equal(1, root.GetProperty("healthy").GetInt32());
+        Assert.Equal(2, root.GetProperty("total").GetInt32());
+        var northwind = root.GetProperty("tenants").EnumerateArray().Single(t => t.GetProperty("tenant").GetString() == EmulatorOptions.NorthwindTenantId);
+        Assert.Equal("missing", northwind.GetProperty("status").GetString());
+        Assert.Equal(["AdvancedHunting.Read.All", "Machine.Read.All"], northwind.GetProperty("missing").EnumerateArray().Select(e => e.GetString()!));
+        Assert.StartsWith($"{fixture.Emulator.BaseAddress}{EmulatorOptions.NorthwindTenantId}/v2.0/adminconsent", northwind.GetProperty("consentUrl").GetString(), StringComparison.Ordinal);
+        var resources = northwind.GetProperty("resources").EnumerateArray().Select(r => r.GetProperty("resource").GetString()!).ToArray();
+        Assert.Equal(["MicrosoftThreatProtection", "WindowsDefenderATP"], resources);
+    }
+
+    [Fact]
+    public async Task All_tenants_healthy_exits_with_0()
+    {
+        var result = await RunAsync("--tenants", Tenants(EmulatorOptions.ContosoTenantId, EmulatorOptions.FabrikamTenantId));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("2 of 2 tenants grant every declared permission.", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_tenant_list_is_a_usage_error_at_its_line()
+    {
+        var result = await RunAsync("--tenants", Tenants(EmulatorOptions.ContosoTenantId, "not a tenant"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("(2,1): 'not' is neither a tenant id (GUID) nor a domain.", result.Error, StringComparison.Ordinal);
+    }
+}

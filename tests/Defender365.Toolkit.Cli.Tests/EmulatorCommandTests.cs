@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Defender365.Toolkit.Cli.Tests.Infrastructure;
+using Defender365.Toolkit.Emulator;
+
+namespace Defender365.Toolkit.Cli.Tests;
+
+/// <summary><c>defender365 emulator</c> as its own process, used by another <c>defender365</c> process.</summary>
+public sealed class EmulatorCommandTests
+{
+    [Fact]
+    public async Task Serves_the_demo_and_generated_tenants_to_the_other_commands_until_its_input_closes()
+    {
+        var folder = Directory.CreateTempSubdirectory("defender365-emulator-command-");
+        var tenantsFile = Path.Combine(folder.FullName, "tenants.txt");
+        var certificate = Path.Combine(folder.FullName, "emulator.pem");
+        var environment = new Dictionary<string, string> { ["DEFENDER365_EMULATOR_SECRET"] = "emulator-command-test-secret-42" };
+        using var emulator = Process.Start(Tool.StartInfo(
+            ["emulator", "--port", "0", "--tenants", "20", "--tenants-out", tenantsFile, "--certificate-out", certificate, "--stop-when-input-closes"],
+            environment))!;
+        try
+        {
+            var address = await ReadAddressAsync(emulator);
+
+            Assert.Equal(23, File.ReadAllLines(tenantsFile).Length);
+            var manifest = Path.Combine(folder.FullName, "defender-scopes.json");
+            await File.WriteAllTextAsync(manifest, """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All", "AdvancedHunting.Read.All"] } } }""");
+            var doctor = await Tool.RunAsync(
+                ["doctor", "--manifest", manifest, "--tenants", tenantsFile, "--emulator", address, "--emulator-certificate", certificate, "--json"],
+                environment);
+
+            // Of the 20 generated tenants every tenth never consented (10, 20) and every fourth other one lacks hunting
+            // (4, 8, 12, 16); of the demo tenants Northwind lacks hunting: 23 - 7 healthy.
+            Assert.True(doctor.ExitCode == 1, doctor.ToString());
+            Assert.Contains("\"healthy\": 16", doctor.Output, StringComparison.Ordinal);
+            Assert.Contains("\"total\": 23", doctor.Output, StringComparison.Ordinal);
+
+            var token = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.ContosoTenantId, "--emulator", address, "--emulator-certificate", certificate], environment);
+            Assert.True(token.ExitCode == 0, token.ToString());
+        }
+        finally
+        {
+            emulator.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await emulator.WaitForExitAsync(timeout.Token);
+            folder.Delete(recursive: true);
+        }
+
+        Assert.Equal(0, emulator.ExitCode);
+    }
+
+    private static async Task<string> ReadAddressAsync(Process emulator)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await emulator.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            const string Prefix = "Emulator listening on ";
+            if (line.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                // Keep reading in the background so the emulator never blocks on a full pipe.
+                _ = emulator.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                _ = emulator.StandardError.ReadToEndAsync(CancellationToken.None);
+                return line[Prefix.Length..].Trim();
+            }
+        }
+
+        throw new InvalidOperationException("The emulator exited before listening: " + await emulator.StandardError.ReadToEndAsync(timeout.Token));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Defender365.Toolkit.Cli.Tests.Infrastructure;
+
+/// <summary>Runs the built <c>defender365</c> tool as a process, with only the environment a test gives it.</summary>
+internal static class Tool
+{
+    private static readonly string[] ToolVariables =
+        ["DEFENDER365_CLIENT_ID", "DEFENDER365_CLIENT_SECRET", "DEFENDER365_EMULATOR_SECRET", "DEFENDER365_CERTIFICATE_PASSWORD", "DEFENDER365_TENANTS"];
+
+    public static string AssemblyPath { get; } = Metadata("CliAssemblyPath");
+
+    public static string RepositoryRoot { get; } = Metadata("RepositoryRoot");
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Assert.True(File.Exists(AssemblyPath), $"The tool was not built at {AssemblyPath}.");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add(AssemblyPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Real credentials of the machine must not leak into a test, nor the test's into each other.
+        foreach (var name in ToolVariables)
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
+
+    public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = Process.Start(StartInfo(arguments, environment))!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    private static string Metadata(string key) =>
+        typeof(Tool).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+}
+
+/// <summary>What a run of the tool printed and returned.</summary>
+internal sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Defender365.Toolkit.Cli.Tests.Infrastructure;
+
+namespace Defender365.Toolkit.Cli.Tests;
+
+/// <summary><c>defender365 scan</c>: the build's secret rules over a folder that is not built.</summary>
+public sealed class ScanCommandTests : IDisposable
+{
+    // Shaped like a real Entra ID client secret, made up; split so this file holds no secret-shaped literal.
+    private static readonly string EntraSecret = "Qm5" + "8Q~" + "u3Lx.Kd_81pWzR0v-YtNc6Bb2Ah~Xy7oP9";
+
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("defender365-scan-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private void Write(string relativePath, string text)
+    {
+        var path = Path.Combine(_folder.FullName, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    [Fact]
+    public async Task Finds_secrets_in_code_and_settings_with_positions_and_writes_sarif()
+    {
+        Write("src/Program.cs", $$"""
+            using Microsoft.Identity.Client;
+
+            var app = ConfidentialClientApplicationBuilder.Create("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01")
+                .WithClientSecret("{{EntraSecret}}")
+                .Build();
+            """);
+        Write("src/appsettings.json", $$"""
+            {
+              "Defender": {
+                "ClientId": "5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01",
+                "ClientSecret": "{{EntraSecret}}"
+              }
+            }
+            """);
+        Write("src/Clean.cs", """class Clean { string Name = "DefenderClientSecret"; }""");
+        Write("src/bin/Debug/appsettings.json", $$"""{ "ClientSecret": "{{EntraSecret}}" }""");
+        var sarif = Path.Combine(_folder.FullName, "scan.sarif");
+
+        var result = await Tool.RunAsync(["scan", _folder.FullName, "--sarif", sarif]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"src{Path.DirectorySeparatorChar}Program.cs(4,23): error DEF3001:", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"src{Path.DirectorySeparatorChar}appsettings.json(4,22): error DEF3002:", lines[1], StringComparison.Ordinal);
+        Assert.Contains("Scanned 2 C# and 1 settings files: 2 secret(s) found.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(EntraSecret, result.Output + result.Error, StringComparison.Ordinal);
+
+        var log = await File.ReadAllTextAsync(sarif);
+        Assert.DoesNotContain(EntraSecret, log, StringComparison.Ordinal);
+        using var document = JsonDocument.Parse(log);
+        Assert.Equal("2.1.0", document.RootElement.GetProperty("version").GetString());
+        var run = document.RootElement.GetProperty("runs")[0];
+        var rules = run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray().ToArray();
+        Assert.Equal(["DEF3001", "DEF3002"], rules.Select(r => r.GetProperty("id").GetString()!));
+        Assert.All(rules, r => Assert.StartsWith("https://", r.GetProperty("helpUri").GetString(), StringComparison.Ordinal));
+        var results = run.GetProperty("results").EnumerateArray().ToArray();
+        var first = results[0].GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.Equal("src/Program.cs", first.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal(4, first.GetProperty("region").GetProperty("startLine").GetInt32());
+        Assert.Equal(23, first.GetProperty("region").GetProperty("startColumn").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_clean_folder_exits_with_0()
+    {
+        Write("Program.cs", """
+            var secret = Environment.GetEnvironmentVariable("DEFENDER365_CLIENT_SECRET") ?? throw new InvalidOperationException("Set DEFENDER365_CLIENT_SECRET.");
+            """);
+        Write("appsettings.json", """{ "Defender": { "ClientSecret": "" } }""");
+
+        var result = await Tool.RunAsync(["scan", _folder.FullName]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Output.Trim());
+    }
+
+    [Fact]
+    public async Task A_missing_folder_is_a_usage_error()
+    {
+        var result = await Tool.RunAsync(["scan", Path.Combine(_folder.FullName, "nope")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Folder not found", result.Error, StringComparison.Ordinal);
+    }
+}

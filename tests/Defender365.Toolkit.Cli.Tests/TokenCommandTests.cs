@@ -1,0 +1,102 @@
+using Defender365.Toolkit.Cli.Tests.Infrastructure;
+using Defender365.Toolkit.Emulator;
+
+namespace Defender365.Toolkit.Cli.Tests;
+
+/// <summary><c>defender365 token</c> against the emulator: a real MSAL sign-in from the tool's process.</summary>
+public sealed class TokenCommandTests(CliEmulatorFixture fixture) : IClassFixture<CliEmulatorFixture>
+{
+    private string Manifest => fixture.WriteFile("token-scopes.json", """
+        { "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All", "AdvancedHunting.Read.All"] } } }
+        """);
+
+    private Task<CliResult> RunAsync(string tenant, params string[] more) =>
+        Tool.RunAsync(["token", "--tenant", tenant, .. fixture.EmulatorArguments, .. more], fixture.Environment);
+
+    [Fact]
+    public async Task Prints_the_decoded_token_and_no_drift_for_a_consented_tenant()
+    {
+        var result = await RunAsync(EmulatorOptions.FabrikamTenantId, "--manifest", Manifest);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"Tenant     {EmulatorOptions.FabrikamTenantId}", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Audience   https://api.security.microsoft.com", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"App id     {EmulatorOptions.DemoClientId}", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Roles      AdvancedHunting.Read.All, Incident.Read.All", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Missing    none", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Expires    \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(in 5\d min\)", result.Output);
+
+        // The token itself is not printed without --raw (a JWT starts with the base64 of '{"').
+        Assert.DoesNotContain("eyJ", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_permission_exits_with_1_and_gives_the_consent_link()
+    {
+        var result = await RunAsync(EmulatorOptions.NorthwindTenantId, "--manifest", Manifest);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Missing    AdvancedHunting.Read.All", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"{fixture.Emulator.BaseAddress}{EmulatorOptions.NorthwindTenantId}/v2.0/adminconsent?client_id={EmulatorOptions.DemoClientId}", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extra_roles_are_shown_but_do_not_fail()
+    {
+        var result = await RunAsync(EmulatorOptions.ContosoTenantId, "--manifest", Manifest);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Extra      Incident.ReadWrite.All (granted, not declared)", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Raw_prints_the_token_with_a_warning_on_standard_error()
+    {
+        var result = await RunAsync(EmulatorOptions.ContosoTenantId, "--raw");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"Token      eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+", result.Output);
+        Assert.Contains("warning: the token below lets anyone who has it call the APIs", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unconsented_tenant_exits_with_1_and_says_so()
+    {
+        var result = await RunAsync(CliEmulatorFixture.UnconsentedTenantId);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(CliEmulatorFixture.UnconsentedTenantId, result.Error, StringComparison.Ordinal);
+        Assert.Contains("adminconsent", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_secret_exits_with_3_and_never_prints_the_secret()
+    {
+        const string WrongSecret = "not-the-emulator-secret-0123456789";
+        var result = await Tool.RunAsync(
+            ["token", "--tenant", EmulatorOptions.ContosoTenantId, .. fixture.EmulatorArguments],
+            new Dictionary<string, string> { ["DEFENDER365_EMULATOR_SECRET"] = WrongSecret });
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.DoesNotContain(WrongSecret, result.Output + result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Secret, result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_secret_configured_names_the_variable_to_set()
+    {
+        var result = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.ContosoTenantId, .. fixture.EmulatorArguments]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("DEFENDER365_EMULATOR_SECRET", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_emulator_option_accepts_only_loopback_addresses()
+    {
+        var result = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.ContosoTenantId, "--emulator", "https://login.example.com/", "--emulator-certificate", fixture.CertificatePath], fixture.Environment);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("https address on this machine", result.Error, StringComparison.Ordinal);
+    }
+}
