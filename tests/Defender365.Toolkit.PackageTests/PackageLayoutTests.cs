@@ -59,7 +59,18 @@ public sealed class PackageLayoutTests(PackageFixture package)
         using var stream = nuspec.Open();
         var document = XDocument.Load(stream);
         var dependencies = document.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).Order().ToArray();
-        Assert.Equal(["Azure.Core", "Microsoft.Identity.Client"], dependencies);
+        // Roslyn, the generator's helpers and the emulator's packages must never become the app's dependencies.
+        Assert.Equal(
+            [
+                "Azure.Core",
+                "Microsoft.Extensions.Configuration.Binder",
+                "Microsoft.Extensions.DependencyInjection.Abstractions",
+                "Microsoft.Extensions.Http",
+                "Microsoft.Extensions.Logging.Abstractions",
+                "Microsoft.Extensions.Options.ConfigurationExtensions",
+                "Microsoft.Identity.Client",
+            ],
+            dependencies);
         Assert.Equal("README.md", document.Descendants().Single(e => e.Name.LocalName == "readme").Value);
     }
 }

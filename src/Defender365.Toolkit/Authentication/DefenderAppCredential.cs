@@ -3,6 +3,9 @@ using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Defender365.Toolkit.Authorization;
 using Defender365.Toolkit.Catalog;
+using Defender365.Toolkit.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Identity.Client;
 
 namespace Defender365.Toolkit.Authentication;
@@ -30,6 +33,7 @@ public sealed class DefenderAppCredential : TokenCredential
     private readonly HashSet<string> _allowedTenants;
     private readonly bool _allowAnyTenant;
     private readonly string _kind;
+    private readonly ILogger _logger;
 
     // Kept only to scrub it from error texts should any layer echo it; never shown.
     [DebuggerBrowsable(DebuggerBrowsableState.Never)]
@@ -52,6 +56,7 @@ public sealed class DefenderAppCredential : TokenCredential
         _allowAnyTenant = options.AllowedTenants.Contains("*");
         _allowedTenants = new HashSet<string>(options.AllowedTenants.Where(t => t != "*"), StringComparer.OrdinalIgnoreCase);
         _cache = new TenantTokenCache(options.TimeProvider, options.RefreshMargin);
+        _logger = options.LoggerFactory?.CreateLogger(DefenderLog.AuthenticationCategory) ?? NullLogger.Instance;
 
         var authority = new Uri(AuthorityHost, "organizations").AbsoluteUri;
         _shards = new IConfidentialClientApplication[options.ClientApplicationShards];
@@ -126,16 +131,26 @@ public sealed class DefenderAppCredential : TokenCredential
     public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
         var key = KeyOf(requestContext);
-        return _cache.TryGet(key, out var token)
-            ? new ValueTask<AccessToken>(token)
-            : new ValueTask<AccessToken>(AcquireAsync(key, cancellationToken));
+        if (_cache.TryGet(key, out var token))
+        {
+            DefenderTelemetry.TokenHandedOut(key.TenantId, key.Scope, "cache");
+            return new ValueTask<AccessToken>(token);
+        }
+
+        return new ValueTask<AccessToken>(AcquireAsync(key, cancellationToken));
     }
 
     /// <inheritdoc cref="GetTokenAsync(TokenRequestContext, CancellationToken)"/>
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
         var key = KeyOf(requestContext);
-        return _cache.TryGet(key, out var token) ? token : AcquireAsync(key, cancellationToken).GetAwaiter().GetResult();
+        if (_cache.TryGet(key, out var token))
+        {
+            DefenderTelemetry.TokenHandedOut(key.TenantId, key.Scope, "cache");
+            return token;
+        }
+
+        return AcquireAsync(key, cancellationToken).GetAwaiter().GetResult();
     }
 
     /// <summary>Gets a token for a tenant and an API resource (one of <see cref="DefenderResourceIds"/>).</summary>
@@ -193,7 +208,33 @@ public sealed class DefenderAppCredential : TokenCredential
         return await _cache.GetOrAcquireAsync(key, RequestTokenAsync, cancellationToken).ConfigureAwait(false);
     }
 
+    // Traced, timed and logged here, where the token service is called; a token from the cache is only counted.
     private async Task<AccessToken> RequestTokenAsync(TokenKey key, bool forceRefresh)
+    {
+        using var activity = DefenderTelemetry.Source.StartActivity("Defender365 token", ActivityKind.Client);
+        activity?.SetTag("tenant", key.TenantId);
+        activity?.SetTag("scope", key.Scope);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var token = await RequestFromServiceAsync(key, forceRefresh).ConfigureAwait(false);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            DefenderTelemetry.TokenDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("tenant", key.TenantId));
+            DefenderTelemetry.TokenHandedOut(key.TenantId, key.Scope, "service");
+            DefenderLog.TokenAcquired(_logger, key.TenantId, key.Scope, (long)elapsed.TotalMilliseconds, token.ExpiresOn);
+            return token;
+        }
+        catch (DefenderAuthenticationException e)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Failure.ToString());
+            activity?.SetTag("error.type", e.Failure.ToString());
+            DefenderTelemetry.TokenHandedOut(key.TenantId, key.Scope, "failure");
+            DefenderLog.TokenFailed(_logger, key.TenantId, key.Scope, e.Failure, e.ErrorCodes.Count == 0 ? "none" : string.Join(",", e.ErrorCodes));
+            throw;
+        }
+    }
+
+    private async Task<AccessToken> RequestFromServiceAsync(TokenKey key, bool forceRefresh)
     {
         var shard = _shards[(int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(key.TenantId) % (uint)_shards.Length)];
         AuthenticationResult result;

@@ -1,4 +1,5 @@
 using Defender365.Toolkit.Catalog;
+using Microsoft.Extensions.Logging;
 using Microsoft.Identity.Client;
 
 namespace Defender365.Toolkit.Authentication;
@@ -42,6 +43,12 @@ public sealed class DefenderAppCredentialOptions
     /// application's cache grows to thousands of tenants; spreading keeps each cache small. Default 16; 1 to 256.
     /// </summary>
     public int ClientApplicationShards { get; set; } = 16;
+
+    /// <summary>
+    /// Where token acquisitions and failures are logged (category <c>Defender365.Toolkit.Authentication</c>): tenant,
+    /// scope, expiry, AADSTS codes, never the token or the secret. Default: none. Set by <c>AddDefenderClient</c>.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>The clock the token cache uses for expiry. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

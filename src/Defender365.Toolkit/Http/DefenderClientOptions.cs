@@ -1,5 +1,6 @@
 using Azure.Core;
 using Defender365.Toolkit.Catalog;
+using Microsoft.Extensions.Logging;
 
 namespace Defender365.Toolkit.Http;
 
@@ -48,6 +49,12 @@ public class DefenderClientOptions : ClientOptions
 
     /// <summary>Items per request for <c>$top</c>/<c>$skip</c> lists when the caller gives no page size; capped by the operation's maximum. Default 1,000.</summary>
     public int DefaultPageSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Where retries and throttling are logged (category <c>Defender365.Toolkit.Http</c>): operation, tenant, status and
+    /// wait, never a token or a body. Default: none. Set by <c>AddDefenderClient</c>.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>The clock used for retry waits. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

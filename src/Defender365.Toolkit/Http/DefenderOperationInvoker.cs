@@ -42,7 +42,7 @@ public class DefenderOperationInvoker
         pipelineOptions.PerRetryPolicies.Add(new TenantAuthenticationPolicy(_credential, Options));
         // Azure.Core takes the retry policy from the options; ours knows the Defender 429 forms and POST semantics.
         // A policy the caller set on the options is kept.
-        Options.RetryPolicy ??= new DefenderRetryPolicy(Options.Retry, Options.TimeProvider);
+        Options.RetryPolicy ??= new DefenderRetryPolicy(Options.Retry, Options.TimeProvider, Options.LoggerFactory);
         Pipeline = HttpPipelineBuilder.Build(pipelineOptions);
     }
 

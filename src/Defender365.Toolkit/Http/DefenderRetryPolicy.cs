@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Defender365.Toolkit.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Defender365.Toolkit.Http;
 
@@ -20,9 +24,11 @@ internal sealed partial class DefenderRetryPolicy : HttpPipelinePolicy
     private readonly TimeSpan _maxDelay;
     private readonly RetryMode _mode;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public DefenderRetryPolicy(RetryOptions options, TimeProvider time)
+    public DefenderRetryPolicy(RetryOptions options, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
+        _logger = loggerFactory?.CreateLogger(DefenderLog.HttpCategory) ?? NullLogger.Instance;
         _maxRetries = options.MaxRetries;
         _initialDelay = options.Delay;
         _maxDelay = options.MaxDelay;
@@ -73,6 +79,7 @@ internal sealed partial class DefenderRetryPolicy : HttpPipelinePolicy
             }
 
             message.SetProperty(RetryCountProperty, attempt + 1);
+            Record(message, failure, attempt + 1, delay);
             if (async)
             {
                 await Task.Delay(delay, _time, message.CancellationToken).ConfigureAwait(false);
@@ -82,6 +89,28 @@ internal sealed partial class DefenderRetryPolicy : HttpPipelinePolicy
                 Task.Delay(delay, _time, message.CancellationToken).GetAwaiter().GetResult();
             }
         }
+    }
+
+    // Metrics, a span event and a log line per retry: tenant, operation, status and wait; nothing of the request itself.
+    private void Record(HttpMessage message, Exception? failure, int attempt, TimeSpan delay)
+    {
+        var status = failure is null && message.HasResponse ? message.Response.Status : 0;
+        var reason = failure is not null ? "network" : status == 429 ? "throttled" : "server-error";
+        var (tenant, operation) = message.TryGetProperty(typeof(DefenderCallContext), out var value) && value is DefenderCallContext call
+            ? (call.TenantId, call.Operation.Id)
+            : ("", "");
+        if (DefenderTelemetry.Retries.Enabled)
+        {
+            DefenderTelemetry.Retries.Add(1, new("tenant", tenant), new("operation", operation), new("reason", reason));
+        }
+
+        if (status == 429)
+        {
+            DefenderTelemetry.Throttles.Add(1, new KeyValuePair<string, object?>("tenant", tenant), new KeyValuePair<string, object?>("operation", operation));
+        }
+
+        Activity.Current?.AddEvent(new ActivityEvent("defender365.retry", tags: new ActivityTagsCollection { ["reason"] = reason, ["http.response.status_code"] = status, ["attempt"] = attempt }));
+        DefenderLog.Retrying(_logger, operation, tenant, reason, status, attempt, delay);
     }
 
     /// <summary>The number of retries a message took (absent when none).</summary>

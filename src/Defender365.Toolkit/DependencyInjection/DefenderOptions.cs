@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace Defender365.Toolkit.DependencyInjection;
+
+/// <summary>
+/// The <c>Defender</c> configuration section that <c>AddDefenderClient</c> binds: which app signs in, how, for which
+/// tenants, in which cloud. Put the secret in user-secrets, environment variables (<c>Defender__ClientSecret</c>) or a
+/// key vault, never in <c>appsettings.json</c>.
+/// </summary>
+/// <example>
+/// <code language="json">
+/// "Defender": {
+///   "ClientId": "5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01",
+///   "AllowedTenants": [ "contoso.onmicrosoft.com", "2b9d4e6f-3a5c-4b7d-9e1f-2a4c6e8b0d13" ],
+///   "Cloud": "Commercial"
+/// }
+/// </code>
+/// </example>
+[DebuggerDisplay("ClientId = {ClientId}, Cloud = {Cloud}")]
+public sealed class DefenderOptions
+{
+    /// <summary>The app registration's Application (client) ID. Required.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret's value. Set this or <see cref="CertificatePath"/>, not both.</summary>
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    public string? ClientSecret { get; set; }
+
+    /// <summary>A certificate file with its private key (PFX, or PEM with the key) registered on the app.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>The password of the PFX at <see cref="CertificatePath"/>, if it has one.</summary>
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    public string? CertificatePassword { get; set; }
+
+    /// <summary><c>Commercial</c> (default), <c>GCC</c>, <c>GCCHigh</c> or <c>DoD</c>.</summary>
+    public string Cloud { get; set; } = "Commercial";
+
+    /// <summary>The customer tenants (ids or domains) the app may act in, or <c>"*"</c> for any. Required.</summary>
+    public IList<string> AllowedTenants { get; } = [];
+
+    /// <summary>Another sign-in host (HTTPS), such as a local emulator; default: the cloud's.</summary>
+    public Uri? AuthorityHost { get; set; }
+
+    /// <summary>API base URLs by resource id (<c>MicrosoftThreatProtection</c>, …) that replace the cloud's.</summary>
+    public IDictionary<string, Uri> Endpoints { get; } = new Dictionary<string, Uri>(StringComparer.Ordinal);
+
+    /// <summary>Check each call's permission against the tenant's token before sending it. Default: on.</summary>
+    public bool ValidatePermissions { get; set; } = true;
+
+    /// <summary>How many times a throttled or failed call is sent again. Default: 3.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"ClientId = {ClientId}, Credential = {(ClientSecret is { Length: > 0 } ? "client secret" : CertificatePath is { Length: > 0 } ? "certificate" : "none")}, Cloud = {Cloud}, AllowedTenants = {AllowedTenants.Count}";
+}

@@ -1,0 +1,69 @@
+using Defender365.Toolkit.Catalog;
+using Microsoft.Extensions.Options;
+
+namespace Defender365.Toolkit.DependencyInjection;
+
+/// <summary>
+/// Checks the <c>Defender</c> section at start-up, so a mistake stops the app with a sentence that names the setting,
+/// rather than a sign-in failure at the first call. Messages never contain the secret.
+/// </summary>
+internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOptions<DefenderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DefenderOptions options)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            problems.Add($"{sectionPath}:ClientId is missing: set it to the app registration's Application (client) ID.");
+        }
+        else if (!Guid.TryParse(options.ClientId, out _))
+        {
+            problems.Add($"{sectionPath}:ClientId '{options.ClientId}' is not a GUID: use the app registration's Application (client) ID.");
+        }
+
+        var hasSecret = !string.IsNullOrEmpty(options.ClientSecret);
+        var hasCertificate = !string.IsNullOrEmpty(options.CertificatePath);
+        if (hasSecret && hasCertificate)
+        {
+            problems.Add($"{sectionPath}:ClientSecret and {sectionPath}:CertificatePath are both set: use one.");
+        }
+        else if (!hasSecret && !hasCertificate)
+        {
+            problems.Add($"Neither {sectionPath}:ClientSecret nor {sectionPath}:CertificatePath is set: put the secret in user-secrets or the environment ({sectionPath.Replace(":", "__", StringComparison.Ordinal)}__ClientSecret), or use a certificate.");
+        }
+        else if (hasCertificate && !File.Exists(options.CertificatePath))
+        {
+            problems.Add($"{sectionPath}:CertificatePath '{options.CertificatePath}' does not exist.");
+        }
+
+        if (!Enum.TryParse<DefenderCloud>(options.Cloud, ignoreCase: true, out var cloud) || !Enum.IsDefined(cloud) || int.TryParse(options.Cloud, out _))
+        {
+            problems.Add($"{sectionPath}:Cloud '{options.Cloud}' is unknown: use {string.Join(", ", Enum.GetNames<DefenderCloud>())}.");
+        }
+
+        if (options.AllowedTenants.Count == 0)
+        {
+            problems.Add($"{sectionPath}:AllowedTenants is empty: list the customer tenant ids or domains the app may act in (or \"*\").");
+        }
+
+        if (options.AuthorityHost is { } host && host.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add($"{sectionPath}:AuthorityHost must use HTTPS; got '{host}'.");
+        }
+
+        foreach (var resourceId in options.Endpoints.Keys)
+        {
+            if (!DefenderCatalog.Default.Resources.Any(r => r.Id == resourceId))
+            {
+                problems.Add($"{sectionPath}:Endpoints has an unknown resource '{resourceId}': use {string.Join(", ", DefenderCatalog.Default.Resources.Select(r => r.Id))}.");
+            }
+        }
+
+        if (options.MaxRetries is < 0 or > 10)
+        {
+            problems.Add($"{sectionPath}:MaxRetries must be 0 to 10; got {options.MaxRetries}.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

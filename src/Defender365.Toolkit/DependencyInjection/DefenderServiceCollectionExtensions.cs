@@ -1,0 +1,118 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core.Pipeline;
+using Defender365.Toolkit.Authentication;
+using Defender365.Toolkit.Catalog;
+using Defender365.Toolkit.DependencyInjection;
+using Defender365.Toolkit.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Identity.Client;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Defender clients in a service collection, configured from a configuration section.</summary>
+public static class DefenderServiceCollectionExtensions
+{
+    /// <summary>The <see cref="IHttpClientFactory"/> name of the client that calls the Defender APIs; configure it with <c>AddHttpClient(name)</c>.</summary>
+    public const string ApiHttpClientName = "Defender365.Api";
+
+    /// <summary>The <see cref="IHttpClientFactory"/> name of the client MSAL uses to reach the token service.</summary>
+    public const string IdentityHttpClientName = "Defender365.Identity";
+
+    /// <summary>
+    /// Binds <see cref="DefenderOptions"/> to <paramref name="section"/> (validated when the app starts) and registers a
+    /// <see cref="DefenderAppCredential"/>, <see cref="DefenderClientOptions"/> and a shared
+    /// <see cref="DefenderOperationInvoker"/> as singletons, sending through <see cref="IHttpClientFactory"/> and
+    /// logging through the app's <see cref="ILoggerFactory"/>. The generated <c>DefenderClient</c> takes the invoker:
+    /// register it with <see cref="AddDefenderClient{TClient}(IServiceCollection, IConfigurationSection)"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section, usually <c>configuration.GetSection("Defender")</c>.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddDefenderClient(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+
+        services.AddOptions<DefenderOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DefenderOptions>>(new DefenderOptionsValidator(section.Path)));
+        services.AddHttpClient(ApiHttpClientName);
+        services.AddHttpClient(IdentityHttpClientName);
+        services.AddLogging();
+
+        services.TryAddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<DefenderOptions>>().Value;
+            var options = new DefenderAppCredentialOptions
+            {
+                Cloud = Enum.Parse<DefenderCloud>(settings.Cloud, ignoreCase: true),
+                AuthorityHost = settings.AuthorityHost,
+                HttpClientFactory = new MsalHttpClients(provider.GetRequiredService<IHttpClientFactory>()),
+                LoggerFactory = provider.GetService<ILoggerFactory>(),
+            };
+            foreach (var tenant in settings.AllowedTenants)
+            {
+                options.AllowedTenants.Add(tenant);
+            }
+
+            return string.IsNullOrEmpty(settings.CertificatePath)
+                ? DefenderAppCredential.FromClientSecret(settings.ClientId!, settings.ClientSecret!, options)
+                : DefenderAppCredential.FromCertificate(settings.ClientId!, LoadCertificate(settings), options);
+        });
+
+        services.TryAddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<DefenderOptions>>().Value;
+            var options = new DefenderClientOptions
+            {
+                Cloud = Enum.Parse<DefenderCloud>(settings.Cloud, ignoreCase: true),
+                AuthorityHost = settings.AuthorityHost,
+                ValidatePermissions = settings.ValidatePermissions,
+                LoggerFactory = provider.GetService<ILoggerFactory>(),
+                Transport = new HttpClientTransport(provider.GetRequiredService<IHttpClientFactory>().CreateClient(ApiHttpClientName)),
+            };
+            options.Retry.MaxRetries = settings.MaxRetries;
+            foreach (var (resourceId, url) in settings.Endpoints)
+            {
+                options.Endpoints[resourceId] = url;
+            }
+
+            return options;
+        });
+
+        services.TryAddSingleton(provider => new DefenderOperationInvoker(
+            provider.GetRequiredService<DefenderAppCredential>(),
+            provider.GetRequiredService<DefenderClientOptions>()));
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="AddDefenderClient(IServiceCollection, IConfigurationSection)"/>, and <typeparamref name="TClient"/> (the
+    /// generated <c>DefenderClient</c>) as a singleton over the shared invoker.
+    /// </summary>
+    /// <typeparam name="TClient">A client with a constructor that takes a <see cref="DefenderOperationInvoker"/>.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section, usually <c>configuration.GetSection("Defender")</c>.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddDefenderClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, IConfigurationSection section)
+        where TClient : class
+    {
+        services.AddDefenderClient(section);
+        services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<TClient>(provider, provider.GetRequiredService<DefenderOperationInvoker>()));
+        return services;
+    }
+
+    private static X509Certificate2 LoadCertificate(DefenderOptions settings) =>
+        settings.CertificatePath!.EndsWith(".pem", StringComparison.OrdinalIgnoreCase)
+            ? X509Certificate2.CreateFromPemFile(settings.CertificatePath)
+            : new X509Certificate2(settings.CertificatePath, settings.CertificatePassword);
+
+    // MSAL asks for its HttpClient once per client application; the factory's pooled handlers are what it gets.
+    private sealed class MsalHttpClients(IHttpClientFactory factory) : IMsalHttpClientFactory
+    {
+        public HttpClient GetHttpClient() => factory.CreateClient(IdentityHttpClientName);
+    }
+}

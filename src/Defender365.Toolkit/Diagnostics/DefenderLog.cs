@@ -1,0 +1,29 @@
+using Defender365.Toolkit.Authentication;
+using Microsoft.Extensions.Logging;
+
+namespace Defender365.Toolkit.Diagnostics;
+
+/// <summary>
+/// Every log message of the toolkit, in one place so it is plain what is written: tenant ids, scopes, operations, times
+/// and AADSTS codes; never a token, a secret or a request body.
+/// </summary>
+internal static partial class DefenderLog
+{
+    /// <summary>The category of token acquisition messages.</summary>
+    public const string AuthenticationCategory = "Defender365.Toolkit.Authentication";
+
+    /// <summary>The category of API call messages.</summary>
+    public const string HttpCategory = "Defender365.Toolkit.Http";
+
+    [LoggerMessage(EventId = 1, EventName = "TokenAcquired", Level = LogLevel.Debug,
+        Message = "Token for tenant {TenantId} and {Scope} acquired from the token service in {ElapsedMilliseconds} ms; it expires at {ExpiresOn:u}.")]
+    public static partial void TokenAcquired(ILogger logger, string tenantId, string scope, long elapsedMilliseconds, DateTimeOffset expiresOn);
+
+    [LoggerMessage(EventId = 2, EventName = "TokenFailed", Level = LogLevel.Warning,
+        Message = "No token for tenant {TenantId} and {Scope}: {Failure} (AADSTS {ErrorCodes}).")]
+    public static partial void TokenFailed(ILogger logger, string tenantId, string scope, DefenderAuthenticationFailure failure, string errorCodes);
+
+    [LoggerMessage(EventId = 3, EventName = "Retrying", Level = LogLevel.Information,
+        Message = "{Operation} for tenant {TenantId}: {Reason} (HTTP {Status}), attempt {Attempt} in {Delay}.")]
+    public static partial void Retrying(ILogger logger, string operation, string tenantId, string reason, int status, int attempt, TimeSpan delay);
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Defender365.Toolkit.Authentication;
+using Defender365.Toolkit.Authorization;
+using Defender365.Toolkit.Catalog;
+using Defender365.Toolkit.DependencyInjection;
+using Defender365.Toolkit.Diagnostics;
+using Defender365.Toolkit.Emulator;
+using Defender365.Toolkit.Http;
+using Defender365.Toolkit.Tests.Generated;
+using Defender365.Toolkit.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Defender365.Toolkit.Tests.DependencyInjection;
+
+/// <summary>
+/// <c>services.AddDefenderClient(configuration.GetSection("Defender"))</c>: options validated with sentences that name
+/// the setting, IHttpClientFactory as the transport, logs and telemetry that carry no secret or token.
+/// </summary>
+public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
+{
+    private const string ClientSecretValue = "a-made-up-secret-value-for-validation";
+
+    private static IConfigurationSection Section(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(kv => "Defender:" + kv.Key, kv => kv.Value)).Build().GetSection("Defender");
+
+    private static OptionsValidationException ValidationFailure(Dictionary<string, string?> values)
+    {
+        using var provider = new ServiceCollection().AddDefenderClient(Section(values)).BuildServiceProvider();
+        return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DefenderOptions>>().Value);
+    }
+
+    [Fact]
+    public void Missing_client_id_and_tenants_are_named()
+    {
+        var failure = ValidationFailure(new() { ["ClientSecret"] = ClientSecretValue });
+
+        Assert.Contains("Defender:ClientId is missing", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Defender:AllowedTenants is empty", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ClientSecretValue, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Secret_and_certificate_both_set_is_refused()
+    {
+        var failure = ValidationFailure(new()
+        {
+            ["ClientId"] = EmulatorOptions.DemoClientId,
+            ["ClientSecret"] = ClientSecretValue,
+            ["CertificatePath"] = "app.pfx",
+            ["AllowedTenants:0"] = EmulatorOptions.ContosoTenantId,
+        });
+
+        Assert.Contains("Defender:ClientSecret and Defender:CertificatePath are both set: use one.", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ClientSecretValue, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_credential_says_where_to_put_the_secret()
+    {
+        var failure = ValidationFailure(new() { ["ClientId"] = EmulatorOptions.DemoClientId, ["AllowedTenants:0"] = "*" });
+
+        Assert.Contains("Defender__ClientSecret", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_cloud_lists_the_clouds()
+    {
+        var failure = ValidationFailure(new()
+        {
+            ["ClientId"] = EmulatorOptions.DemoClientId,
+            ["ClientSecret"] = ClientSecretValue,
+            ["AllowedTenants:0"] = "*",
+            ["Cloud"] = "China",
+        });
+
+        Assert.Contains("Defender:Cloud 'China' is unknown: use Commercial, GCC, GCCHigh, DoD.", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_print_without_the_secret()
+    {
+        var options = new DefenderOptions { ClientId = EmulatorOptions.DemoClientId, ClientSecret = ClientSecretValue };
+
+        Assert.Equal($"ClientId = {EmulatorOptions.DemoClientId}, Credential = client secret, Cloud = Commercial, AllowedTenants = 0", options.ToString());
+    }
+
+    [Fact]
+    public async Task The_generated_client_resolves_and_calls_through_the_http_client_factory_with_logs_and_telemetry_free_of_secrets()
+    {
+        var logs = new LogSink();
+        var measurements = new ConcurrentQueue<(string Instrument, string Tags)>();
+        var activities = new ConcurrentQueue<Activity>();
+        using var meters = Listen(measurements);
+        using var spans = Listen(activities);
+        var apiHandlers = 0;
+
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var values = new Dictionary<string, string?>
+        {
+            ["ClientId"] = EmulatorOptions.DemoClientId,
+            ["ClientSecret"] = fixture.Secret,
+            ["AllowedTenants:0"] = EmulatorOptions.ContosoTenantId,
+            ["AllowedTenants:1"] = EmulatorOptions.NorthwindTenantId,
+            ["AuthorityHost"] = fixture.Emulator.BaseAddress.ToString(),
+        };
+        foreach (var resource in DefenderCatalog.Default.Resources)
+        {
+            values[$"Endpoints:{resource.Id}"] = fixture.Emulator.BaseAddress.ToString();
+        }
+
+        services.AddDefenderClient<DefenderClient>(Section(values));
+        // The emulator's certificate is pinned on both named clients: the calls really go through the factory.
+        services.AddHttpClient(DefenderServiceCollectionExtensions.ApiHttpClientName).ConfigurePrimaryHttpMessageHandler(() =>
+        {
+            Interlocked.Increment(ref apiHandlers);
+            return fixture.Emulator.CreateHttpMessageHandler();
+        });
+        services.AddHttpClient(DefenderServiceCollectionExtensions.IdentityHttpClientName).ConfigurePrimaryHttpMessageHandler(() => fixture.Emulator.CreateHttpMessageHandler());
+        await using var provider = services.BuildServiceProvider();
+
+        var client = provider.GetRequiredService<DefenderClient>();
+        Assert.Same(provider.GetRequiredService<DefenderOperationInvoker>(), client.Invoker);
+        var contoso = client.ForTenant(EmulatorOptions.ContosoTenantId);
+        var first = await contoso.Incidents.ListIncidentsAsync(top: 5).Take(5).ToListAsync();
+        fixture.Emulator.Faults.Throttle(1, TimeSpan.FromSeconds(1), operationId: "ListIncidents");
+        var second = await contoso.Incidents.ListIncidentsAsync(top: 5).Take(5).ToListAsync();
+        var token = await provider.GetRequiredService<DefenderAppCredential>().GetTokenAsync(EmulatorOptions.ContosoTenantId, DefenderResourceIds.ThreatProtection);
+        await Assert.ThrowsAsync<MissingPermissionException>(async () =>
+            await client.ForTenant(EmulatorOptions.NorthwindTenantId).AdvancedHunting.RunAdvancedHuntingQueryAsync(new Generated.Models.RunAdvancedHuntingQueryRequest { Query = "DeviceInfo | take 1" }));
+
+        Assert.Equal(5, first.Count);
+        Assert.Equal(5, second.Count);
+        Assert.True(apiHandlers > 0);
+
+        // Logs: the token acquisitions and the retry, by tenant; nothing secret anywhere in text or state.
+        var entries = logs.Entries.ToArray();
+        Assert.Contains(entries, e => e.EventName == "TokenAcquired" && e.Text.Contains(EmulatorOptions.ContosoTenantId, StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.EventName == "Retrying" && e.Text.Contains("throttled (HTTP 429)", StringComparison.Ordinal) && e.Text.Contains("ListIncidents", StringComparison.Ordinal));
+        foreach (var entry in entries)
+        {
+            Assert.DoesNotContain(fixture.Secret, entry.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(token.Token, entry.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("eyJ", entry.Text, StringComparison.Ordinal);
+        }
+
+        // Metrics and traces: per tenant, from the service then the cache, and the throttle.
+        var recorded = measurements.ToArray();
+        Assert.Contains(recorded, m => m.Instrument == "defender365.token.requests" && m.Tags.Contains($"tenant={EmulatorOptions.ContosoTenantId}", StringComparison.Ordinal) && m.Tags.Contains("source=service", StringComparison.Ordinal));
+        Assert.Contains(recorded, m => m.Instrument == "defender365.token.requests" && m.Tags.Contains("source=cache", StringComparison.Ordinal));
+        Assert.Contains(recorded, m => m.Instrument == "defender365.http.throttles" && m.Tags.Contains("operation=ListIncidents", StringComparison.Ordinal));
+        Assert.Contains(recorded, m => m.Instrument == "defender365.http.retries" && m.Tags.Contains("reason=throttled", StringComparison.Ordinal));
+        Assert.Contains(activities, a => a.OperationName == "Defender365 token" && (string?)a.GetTagItem("tenant") == EmulatorOptions.ContosoTenantId);
+        Assert.All(recorded, m => Assert.DoesNotContain("eyJ", m.Tags, StringComparison.Ordinal));
+    }
+
+    private static MeterListener Listen(ConcurrentQueue<(string Instrument, string Tags)> measurements)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == DefenderTelemetry.Name)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+            measurements.Enqueue((instrument.Name, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
+            measurements.Enqueue((instrument.Name, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.Start();
+        return listener;
+    }
+
+    private static ActivityListener Listen(ConcurrentQueue<Activity> activities)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == DefenderTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
+    /// <summary>A log sink that keeps the formatted message and every structured value of each entry.</summary>
+    private sealed class LogSink : ILoggerProvider
+    {
+        public ConcurrentQueue<(string? EventName, string Text)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(LogSink sink) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+                sink.Entries.Enqueue((eventId.Name, $"{formatter(state, exception)} | {values} | {exception}"));
+            }
+        }
+    }
+}
