@@ -7,11 +7,9 @@ namespace Defender365.Toolkit.Cli;
 /// <summary>The <c>defender365</c> command line: its commands, and the mapping of failures to exit codes.</summary>
 internal static class DefenderCli
 {
-    /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams; returns the exit code (<see cref="ExitCodes"/>).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-    {
-        var console = new CliConsole(output, error);
-        var root = new RootCommand("Build and run apps on the Microsoft Defender XDR and Defender for Endpoint APIs across many tenants.")
+    /// <summary>Every command, writing to <paramref name="console"/>.</summary>
+    public static RootCommand CreateRootCommand(CliConsole console) =>
+        new("Build and run apps on the Microsoft Defender XDR and Defender for Endpoint APIs across many tenants.")
         {
             ConsentUrlCommand.Create(console),
             TokenCommand.Create(console),
@@ -20,7 +18,10 @@ internal static class DefenderCli
             ScanCommand.Create(console),
         };
 
-        var parse = root.Parse(args);
+    /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams; returns the exit code (<see cref="ExitCodes"/>).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var parse = CreateRootCommand(new CliConsole(output, error)).Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
             foreach (var problem in parse.Errors)
