@@ -40,6 +40,10 @@ public sealed class RuleDocsTests
         var releases = File.ReadAllText(Path.Combine(Root, "src", "Defender365.Toolkit.Analyzers", "AnalyzerReleases.Unshipped.md"))
             + File.ReadAllText(Path.Combine(Root, "src", "Defender365.Toolkit.Analyzers", "AnalyzerReleases.Shipped.md"));
         Assert.Contains($"{id} | {descriptor.Category} | {descriptor.DefaultSeverity}", releases, StringComparison.Ordinal);
+
+        var index = File.ReadAllText(Path.Combine(Root, "docs", "analyzers.md"));
+        var severity = descriptor.DefaultSeverity switch { DiagnosticSeverity.Info => "info", var other => other.ToString().ToLowerInvariant() };
+        Assert.Contains($"| [{id}](rules/{id}.md) | {severity} | {descriptor.Category} |", index, StringComparison.Ordinal);
     }
 
     [Fact]
