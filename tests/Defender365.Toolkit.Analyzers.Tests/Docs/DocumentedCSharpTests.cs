@@ -23,7 +23,7 @@ public sealed partial class DocumentedCSharpTests
     private static readonly string[] Usings =
     [
         "System", "System.Collections.Generic", "System.Linq", "System.Net", "System.Net.Http", "System.Security.Cryptography",
-        "System.IO", "System.Threading", "System.Threading.Tasks", "Azure.Core", "Microsoft.Identity.Client", "Microsoft.Extensions.Logging",
+        "System.IO", "System.Threading", "System.Threading.Tasks", "Azure", "Azure.Core", "Microsoft.Identity.Client", "Microsoft.Extensions.Logging",
         "Microsoft.IdentityModel.Clients.ActiveDirectory",
         "Defender365.Toolkit.Authentication", "Defender365.Toolkit.Authorization", "Defender365.Toolkit.Catalog",
         "Defender365.Toolkit.DependencyInjection", "Defender365.Toolkit.Diagnostics", "Defender365.Toolkit.Http", "Defender365.Toolkit.Emulator",
