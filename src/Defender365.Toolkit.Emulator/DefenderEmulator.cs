@@ -97,6 +97,13 @@ public sealed class DefenderEmulator : IAsyncDisposable
     /// </summary>
     public static HttpMessageHandler CreatePinnedHandler(X509Certificate2 certificate) => LoopbackCertificate.CreatePinnedHandler(certificate);
 
+    /// <summary>
+    /// An MSAL HTTP client factory that trusts exactly <paramref name="certificate"/>: for a credential that signs in at
+    /// an emulator running in another process (<see cref="DefenderAppCredentialOptions.HttpClientFactory"/>).
+    /// </summary>
+    public static IMsalHttpClientFactory CreateMsalHttpClientFactory(X509Certificate2 certificate) =>
+        new PinnedMsalHttpClientFactory(new HttpClient(CreatePinnedHandler(certificate), disposeHandler: true));
+
     /// <summary>Credential options that sign in at the emulator, for the given tenants (or <c>"*"</c>).</summary>
     public DefenderAppCredentialOptions CreateCredentialOptions(params string[] allowedTenants)
     {

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Text;
@@ -33,7 +32,7 @@ namespace Defender365.Toolkit.Analyzers.Rules;
 /// was most of the rule's cost) and finds its strings and credential calls by searching the text
 /// (<see cref="SourceScan"/>). It is syntax-first: a string's text is judged before anything is asked of the semantic model, and nearly every string in real code (messages with spaces, names, URLs, ids, short words)
 /// is dismissed there. The semantic model is asked only for the few survivors whose target is an argument (the
-/// parameter's name) or that may fold to a constant. No operation trees are built. Options are read once per tree.
+/// parameter's name) or that may fold to a constant. No operation trees are built. Options are read once per file.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
@@ -81,17 +80,13 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
     private sealed class CompilationAnalysis(AnalyzerConfigOptionsProvider provider)
     {
-        private readonly ConcurrentDictionary<SyntaxTree, SecretRuleOptions> _options = new();
-
-        // One delegate for the compilation, not one per string.
-        private readonly Func<SyntaxTree, SecretRuleOptions> _readOptions = tree => SecretRuleOptions.From(provider.GetOptions(tree));
-
         /// <summary>One pass per file: its strings, then the credential calls that constants may be passed to.</summary>
         public void AnalyzeFile(SemanticModelAnalysisContext context)
         {
             var tree = context.SemanticModel.SyntaxTree;
             var root = tree.GetRoot(context.CancellationToken);
             var text = tree.GetText(context.CancellationToken).ToString();
+            var options = SecretRuleOptions.From(provider.GetOptions(tree));
 
             HashSet<SyntaxNode>? concatenations = null;
             foreach (var token in SourceScan.StringTokens(root, text))
@@ -108,19 +103,19 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                AnalyzeString(context, top);
+                AnalyzeString(context, top, options);
             }
 
             foreach (var (_, arguments) in SourceScan.CallsNamedWith(root, text, CredentialCallWords, StringComparison.OrdinalIgnoreCase))
             {
                 foreach (var argument in arguments.Arguments)
                 {
-                    AnalyzeConstantArgument(context, argument);
+                    AnalyzeConstantArgument(context, argument, options);
                 }
             }
         }
 
-        private void AnalyzeString(SemanticModelAnalysisContext context, ExpressionSyntax node)
+        private static void AnalyzeString(SemanticModelAnalysisContext context, ExpressionSyntax node, SecretRuleOptions options)
         {
             // The common case, a plain literal standing alone: judged from its token text with no allocation.
             if (node is LiteralExpressionSyntax single)
@@ -128,7 +123,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 var literalText = single.Token.ValueText;
                 if (literalText.Length >= ShortestCandidate)
                 {
-                    Judge(context, node, literalText);
+                    Judge(context, node, literalText, options);
                 }
 
                 return;
@@ -149,7 +144,6 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             var joined = text.ToString();
-            var options = OptionsFor(node.SyntaxTree);
             string value;
             if (holes.Count == 0)
             {
@@ -173,13 +167,12 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            Judge(context, node, value);
+            Judge(context, node, value, options);
         }
 
         /// <summary>A whole string value: a known format, or a plausible secret going to a secret-named target.</summary>
-        private void Judge(SemanticModelAnalysisContext context, ExpressionSyntax node, string value)
+        private static void Judge(SemanticModelAnalysisContext context, ExpressionSyntax node, string value, SecretRuleOptions options)
         {
-            var options = OptionsFor(node.SyntaxTree);
             if (options.KnownFormats && SecretFormats.Find(value) is { } match)
             {
                 var named = FindTarget(context, node);
@@ -198,7 +191,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
         // A constant under a harmless name passed to a credential call (WithClientSecret(Value)), reported at the use.
         // A constant that is itself secret-named or in a secret format is reported at its declaration instead.
-        private void AnalyzeConstantArgument(SemanticModelAnalysisContext context, ArgumentSyntax argument)
+        private static void AnalyzeConstantArgument(SemanticModelAnalysisContext context, ArgumentSyntax argument, SecretRuleOptions options)
         {
             if (argument.Expression is not (IdentifierNameSyntax or MemberAccessExpressionSyntax))
             {
@@ -217,7 +210,6 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var options = OptionsFor(argument.SyntaxTree);
             if ((options.KnownFormats && SecretFormats.Find(value) is not null)
                 || (SecretNames.IsSecretName(symbol!.Name, options) && SecretValues.IsPlausibleSecret(value, options)))
             {
@@ -239,8 +231,6 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 .Add(VariableNameProperty, variableName);
             context.ReportDiagnostic(Diagnostic.Create(Rule, node.GetLocation(), properties, what));
         }
-
-        private SecretRuleOptions OptionsFor(SyntaxTree tree) => _options.GetOrAdd(tree, _readOptions);
 
         // The outermost addition a string is part of ("a" + B + "c"), through parentheses; the string itself otherwise.
         private static ExpressionSyntax TopOfConcatenation(ExpressionSyntax node)

@@ -55,59 +55,20 @@ internal static class SourceScan
     /// <param name="text">The file's text (the same the root was parsed from).</param>
     /// <param name="words">Fragments to look for.</param>
     /// <param name="comparison">How to compare: ordinal, case-sensitive or not.</param>
-    public static IEnumerable<SyntaxToken> IdentifiersContaining(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison)
-    {
-        // An identifier such as ClientSecretCredential holds several words: it is returned for the first only.
-        HashSet<int>? seen = null;
-        foreach (var word in words)
-        {
-            var scope = root;
-            var position = text.IndexOf(word, comparison);
-            while (position >= 0)
-            {
-                var token = FindToken(ref scope, position);
-                var next = position + word.Length;
-                if (token.Span.Contains(position))
-                {
-                    next = Math.Max(next, token.Span.End);
-                    if (token.IsKind(SyntaxKind.IdentifierToken) && (words.Count == 1 || (seen ??= []).Add(token.SpanStart)))
-                    {
-                        yield return token;
-                    }
-                }
-
-                position = next < text.Length ? text.IndexOf(word, next, comparison) : -1;
-            }
-        }
-    }
+    public static IEnumerable<SyntaxToken> IdentifiersContaining(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison) =>
+        Identifiers(root, text, words, comparison, callsOnly: false);
 
     /// <summary>
     /// The calls and object creations whose name contains one of <paramref name="words"/> (<c>x.WithClientSecret(…)</c>,
-    /// <c>new ClientSecretCredential(…)</c>), each once: the name's token and the argument list. A name not followed by
-    /// <c>(</c> in the text is passed over without looking at the tree (most hits, such as <c>cancellationToken</c>, are
-    /// parameters and arguments, not calls).
+    /// <c>new ClientSecretCredential(…)</c>), each once: the name's token and the argument list.
     /// </summary>
     public static IEnumerable<(SyntaxToken Name, ArgumentListSyntax Arguments)> CallsNamedWith(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison)
     {
-        HashSet<int>? seen = null;
-        foreach (var word in words)
+        foreach (var name in Identifiers(root, text, words, comparison, callsOnly: true))
         {
-            var scope = root;
-            var position = text.IndexOf(word, comparison);
-            while (position >= 0)
+            if (CallNamedBy(name) is { } arguments)
             {
-                var end = IdentifierEnd(text, position + word.Length);
-                if (IsFollowedByArgumentList(text, end))
-                {
-                    var token = FindToken(ref scope, position);
-                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.Span.Contains(position) && CallNamedBy(token) is { } arguments
-                        && (words.Count == 1 || (seen ??= []).Add(token.SpanStart)))
-                    {
-                        yield return (token, arguments);
-                    }
-                }
-
-                position = end < text.Length ? text.IndexOf(word, end, comparison) : -1;
+                yield return (name, arguments);
             }
         }
     }
@@ -131,6 +92,37 @@ internal static class SourceScan
             QualifiedNameSyntax qualified when qualified.Right == simple && qualified.Parent is ObjectCreationExpressionSyntax creation && creation.Type == qualified => creation.ArgumentList,
             _ => null,
         };
+    }
+
+    // An identifier such as ClientSecretCredential holds several words: it is returned for the first only. With
+    // callsOnly, a name not followed by "(" in the text is passed over without looking at the tree (most hits, such as
+    // cancellationToken, are parameters and arguments, not calls).
+    private static IEnumerable<SyntaxToken> Identifiers(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison, bool callsOnly)
+    {
+        HashSet<int>? seen = null;
+        foreach (var word in words)
+        {
+            var scope = root;
+            var position = text.IndexOf(word, comparison);
+            while (position >= 0)
+            {
+                var next = IdentifierEnd(text, position + word.Length);
+                if (!callsOnly || IsFollowedByArgumentList(text, next))
+                {
+                    var token = FindToken(ref scope, position);
+                    if (token.Span.Contains(position))
+                    {
+                        next = Math.Max(next, token.Span.End);
+                        if (token.IsKind(SyntaxKind.IdentifierToken) && (words.Count == 1 || (seen ??= []).Add(token.SpanStart)))
+                        {
+                            yield return token;
+                        }
+                    }
+                }
+
+                position = next < text.Length ? text.IndexOf(word, next, comparison) : -1;
+            }
+        }
     }
 
     // Hits come in text order and often close together (one statement, one method): the search starts from the last

@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.Emulator;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Identity.Client;
 
 namespace Defender365.Toolkit.Cli.Connection;
 
@@ -35,7 +34,7 @@ internal static class AppConnection
         if (emulator is not null)
         {
             credentialOptions.AuthorityHost = emulator;
-            credentialOptions.HttpClientFactory = new PinnedHttpClientFactory(LoadEmulatorCertificate(emulator, parse.GetValue(options.EmulatorCertificate)));
+            credentialOptions.HttpClientFactory = DefenderEmulator.CreateMsalHttpClientFactory(LoadEmulatorCertificate(emulator, parse.GetValue(options.EmulatorCertificate)));
         }
 
         var secret = (emulator is not null ? Environment.GetEnvironmentVariable(AppConnectionOptions.EmulatorSecretVariable) : null)
@@ -108,12 +107,5 @@ internal static class AppConnection
         {
             throw new CommandException($"{path} is not a PEM certificate ({e.Message}).", ExitCodes.Configuration);
         }
-    }
-
-    private sealed class PinnedHttpClientFactory(X509Certificate2 certificate) : IMsalHttpClientFactory
-    {
-        private readonly HttpClient _client = new(DefenderEmulator.CreatePinnedHandler(certificate), disposeHandler: true);
-
-        public HttpClient GetHttpClient() => _client;
     }
 }

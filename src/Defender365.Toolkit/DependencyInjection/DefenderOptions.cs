@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Defender365.Toolkit.Catalog;
 
 namespace Defender365.Toolkit.DependencyInjection;
 
@@ -50,6 +51,9 @@ public sealed class DefenderOptions
 
     /// <summary>How many times a throttled or failed call is sent again. Default: 3.</summary>
     public int MaxRetries { get; set; } = 3;
+
+    // Valid once DefenderOptionsValidator passed (it names an unknown cloud).
+    internal DefenderCloud ParsedCloud => Enum.Parse<DefenderCloud>(Cloud, ignoreCase: true);
 
     /// <inheritdoc/>
     public override string ToString() =>

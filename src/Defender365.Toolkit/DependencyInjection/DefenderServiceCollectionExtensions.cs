@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core.Pipeline;
 using Defender365.Toolkit.Authentication;
-using Defender365.Toolkit.Catalog;
 using Defender365.Toolkit.DependencyInjection;
 using Defender365.Toolkit.Http;
 using Microsoft.Extensions.Configuration;
@@ -48,7 +47,7 @@ public static class DefenderServiceCollectionExtensions
             var settings = provider.GetRequiredService<IOptions<DefenderOptions>>().Value;
             var options = new DefenderAppCredentialOptions
             {
-                Cloud = Enum.Parse<DefenderCloud>(settings.Cloud, ignoreCase: true),
+                Cloud = settings.ParsedCloud,
                 AuthorityHost = settings.AuthorityHost,
                 HttpClientFactory = new MsalHttpClients(provider.GetRequiredService<IHttpClientFactory>()),
                 LoggerFactory = provider.GetService<ILoggerFactory>(),
@@ -68,7 +67,7 @@ public static class DefenderServiceCollectionExtensions
             var settings = provider.GetRequiredService<IOptions<DefenderOptions>>().Value;
             var options = new DefenderClientOptions
             {
-                Cloud = Enum.Parse<DefenderCloud>(settings.Cloud, ignoreCase: true),
+                Cloud = settings.ParsedCloud,
                 AuthorityHost = settings.AuthorityHost,
                 ValidatePermissions = settings.ValidatePermissions,
                 LoggerFactory = provider.GetService<ILoggerFactory>(),
