@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Defender365.Toolkit.Documentation;
 
 namespace Defender365.Toolkit.PackageTests;
 
 /// <summary>
 /// Build pipelines: a hardcoded secret in code or in appsettings.json fails <c>dotnet build</c> of a consumer of the
-/// packed package, and <c>-p:ErrorLog=…</c> writes SARIF that names the rules and their help pages.
+/// packed package, and docs/analyzers.md's <c>dotnet build -p:ErrorLog=…</c> writes SARIF that names the rules and their help pages.
 /// </summary>
 [Collection(nameof(PackageCollection))]
 public sealed class SecretBuildTests(PackageFixture package)
@@ -30,10 +31,15 @@ public sealed class SecretBuildTests(PackageFixture package)
               "Defender": { "ClientId": "5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01", "ClientSecret": "Str0ng!Pass-2024" }
             }
             """);
-        var sarif = Path.Combine(project, "build.sarif");
 
-        // The comma of "path,version=2.1" is escaped: MSBuild would otherwise split it into two properties (SARIF 1.0).
-        var build = await DotNet.RunAsync(project, "build", "-nodeReuse:false", $"-p:ErrorLog={sarif}%2Cversion=2.1");
+        // The pipeline command of docs/analyzers.md, as written there (its "%2C" keeps MSBuild from splitting the value).
+        var documented = DocumentationBlocks.Read(package.RepositoryRoot)
+            .Where(b => b.File == "docs/analyzers.md" && b.Language == "sh")
+            .SelectMany(b => b.Lines)
+            .Single(l => l.StartsWith("dotnet build -p:ErrorLog=", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var sarif = Path.Combine(project, documented[2]["-p:ErrorLog=".Length..].Split("%2C")[0]);
+        var build = await DotNet.RunAsync(project, [.. documented[1..], "-nodeReuse:false"]);
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Matches(@"Program\.cs\(3,\d+\): error DEF3001: Hardcoded secret \(an Entra ID client secret\)", build.Output);

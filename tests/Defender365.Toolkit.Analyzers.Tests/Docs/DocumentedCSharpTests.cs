@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
+using Defender365.Toolkit.Analyzers.Tests.Manifest;
+using Defender365.Toolkit.Documentation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -101,29 +103,21 @@ public sealed partial class DocumentedCSharpTests
         }
     }
 
-    private static IEnumerable<(string File, int Line, string? Context, string? Reports, string Code)> Snippets()
-    {
-        var files = new[] { Path.Combine(Root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories));
-        foreach (var path in files)
+    private static IEnumerable<(string File, int Line, string? Context, string? Reports, string Code)> Snippets() =>
+        DocumentationBlocks.Read(Root).Where(b => b.Language == "csharp").Select(b =>
         {
-            var text = File.ReadAllText(path);
-            foreach (Match block in CSharpBlock().Matches(text))
-            {
-                var line = text[..block.Index].Count(c => c == '\n') + 1;
-                var context = block.Groups["marked"].Success ? block.Groups["context"].Value.Trim() : null;
-                var reports = block.Groups["reports"].Success ? block.Groups["reports"].Value : null;
-                yield return (Path.GetRelativePath(Root, path), line, context, reports, block.Groups["code"].Value);
-            }
-        }
-    }
+            var mark = b.Mark is null ? Match.Empty : CompiledMark().Match(b.Mark);
+            var context = mark.Success ? mark.Groups["context"].Value.Trim() : null;
+            var reports = mark.Groups["reports"].Success ? mark.Groups["reports"].Value : null;
+            return (b.File, b.Line, context, reports, b.Body);
+        });
 
-    // The manifest the page shows nearest above the block, else its first, else the README's.
+    // The manifest the page shows nearest above the block, else its first, else the README's first.
     private static string ManifestFor(string file, int line)
     {
-        var text = File.ReadAllText(Path.Combine(Root, file));
-        var manifests = AnyManifestBlock().Matches(text).Select(m => (Line: text[..m.Index].Count(c => c == '\n') + 1, Body: m.Groups["body"].Value)).ToArray();
-        var above = manifests.Where(m => m.Line < line).Select(m => m.Body).LastOrDefault();
-        return above ?? manifests.Select(m => m.Body).FirstOrDefault() ?? ManifestBlock().Match(File.ReadAllText(Path.Combine(Root, "README.md"))).Groups["body"].Value;
+        var manifests = DocumentationBlocks.CheckedBy(Root, nameof(DocumentedManifestsTests)).Where(b => b.Note is null).ToArray();
+        var page = manifests.Where(m => m.File == file).ToArray();
+        return (page.LastOrDefault(m => m.Line < line) ?? page.FirstOrDefault() ?? manifests.First(m => m.File == "README.md")).Body;
     }
 
     private static readonly Lazy<ImmutableArray<DiagnosticAnalyzer>> Analyzers = new(() =>
@@ -176,14 +170,8 @@ public sealed partial class DocumentedCSharpTests
     private static string Metadata(string key) =>
         typeof(DocumentedCSharpTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
-    [GeneratedRegex(@"(?<marked><!-- compiled by a test(?: \(reports (?<reports>DEF\d{4})\))?(?: with:(?<context>[^>]*))? -->\n)?```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
-
-    [GeneratedRegex(@"```json\n(?<body>\{\s*""namespace"": ""Contoso\.SocConnector\.Defender"".*?)```", RegexOptions.Singleline)]
-    private static partial Regex ManifestBlock();
-
-    [GeneratedRegex(@"```json\n(?<body>\{[^`]*""permissions""[^`]*)```", RegexOptions.Singleline)]
-    private static partial Regex AnyManifestBlock();
+    [GeneratedRegex(@"^compiled by a test(?: \(reports (?<reports>DEF\d{4})\))?(?: with:(?<context>.*))?$")]
+    private static partial Regex CompiledMark();
 
     [GeneratedRegex(@"^\s*using [\w.]+;\s*$")]
     private static partial Regex UsingLine();
