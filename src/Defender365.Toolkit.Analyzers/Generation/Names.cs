@@ -14,8 +14,17 @@ internal static class Names
         _ => resourceId,
     };
 
-    /// <summary>A PascalCase C# identifier from a wire name (<c>@odata.type</c> → <c>OdataType</c>, <c>incidentId</c> → <c>IncidentId</c>).</summary>
-    public static string Type(string name) => Pascal(name);
+    /// <summary>
+    /// The C# name of a catalog entity or enum: PascalCase (<c>@odata.type</c> → <c>OdataType</c>), except for a name
+    /// that every file of an SDK-style project already has in scope through its implicit usings, which would make both
+    /// ambiguous (CS0104) the moment a file imports the models: those get the prefix <c>Defender</c> (<c>File</c> →
+    /// <c>DefenderFile</c>, beside System.IO.File). <c>ImplicitUsingsCollisionTests</c> keeps the list complete.
+    /// </summary>
+    public static string Type(string name)
+    {
+        var pascal = Pascal(name);
+        return pascal is "File" or "KeyValuePair" ? "Defender" + pascal : pascal;
+    }
 
     /// <summary>A PascalCase identifier from any name.</summary>
     public static string Pascal(string name)

@@ -65,8 +65,6 @@ public sealed partial class DocumentedCSharpTests
         var body = string.Join('\n', code.Where(l => !UsingLine().IsMatch(l)));
         var source = $$"""
             {{string.Join('\n', Usings.Select(u => $"using {u};").Concat(usings).Distinct())}}
-            // The generated models have a File (Defender's file entity); in these snippets File is System.IO's.
-            using File = System.IO.File;
 
             namespace Docs
             {
