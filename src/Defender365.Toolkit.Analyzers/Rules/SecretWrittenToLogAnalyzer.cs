@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using Defender365.Toolkit.Analyzers.Diagnostics;
+using Defender365.Toolkit.Analyzers.Secrets;
 using Defender365.Toolkit.Analyzers.Syntax;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,8 +14,9 @@ namespace Defender365.Toolkit.Analyzers.Rules;
 /// DEF4001: an access token or secret passed to <c>Console</c>, <c>Debug</c>/<c>Trace</c>, an <c>ILogger</c> or a file
 /// write — directly, inside an interpolated string or a concatenation. A value counts as sensitive when it is
 /// <c>AccessToken.Token</c>, MSAL's <c>AuthenticationResult.AccessToken</c>, or a string variable, field, property or
-/// parameter whose name ends with token, secret, password, pwd or apikey (so <c>tokenType</c>, <c>secretName</c> and
-/// cancellation tokens do not count).
+/// parameter whose name says it holds a secret, as DEF3001 decides it (<see cref="SecretNames"/>, with the same
+/// <c>DEF3001.secret_names</c>/<c>excluded_names</c> options): <c>clientSecret</c>, <c>accessToken</c>, <c>apiKey</c>
+/// count; <c>tokenType</c>, <c>secretName</c>, <c>nextPageToken</c> and cancellation tokens do not.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
@@ -29,8 +31,6 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
         isEnabledByDefault: true,
         description: "Logs, consoles and files are read by more people and systems than the app's secrets should be. Log the token's claims (AccessTokenClaims) or its expiry instead.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SecretWrittenToLog));
-
-    private static readonly string[] SensitiveSuffixes = ["token", "secret", "password", "pwd", "apikey"];
 
     // Beginnings of the sink methods' names (Console.Write…, Log…, Trace…, File.AppendAll…, Debug.Print).
     private static readonly string[] SinkWords = ["Write", "Log", "Trace", "AppendAll", "Print"];
@@ -52,22 +52,23 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
         var tree = context.SemanticModel.SyntaxTree;
         var root = tree.GetRoot(context.CancellationToken);
         var text = tree.GetText(context.CancellationToken).ToString();
+        var options = SecretRuleOptions.From(context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree));
         foreach (var (name, arguments) in SourceScan.CallsNamedWith(root, text, SinkWords, StringComparison.Ordinal))
         {
             if (arguments.Parent is InvocationExpressionSyntax invocation)
             {
-                AnalyzeInvocation(context, invocation, name.ValueText);
+                AnalyzeInvocation(context, invocation, name.ValueText, options);
             }
         }
     }
 
     // Syntax first: the called name must look like a sink and an argument must mention a sensitive name before the
     // semantic model is asked anything (most calls in a project are neither).
-    private static void AnalyzeInvocation(SemanticModelAnalysisContext context, InvocationExpressionSyntax syntax, string name)
+    private static void AnalyzeInvocation(SemanticModelAnalysisContext context, InvocationExpressionSyntax syntax, string name, SecretRuleOptions options)
     {
         if (!(name.StartsWith("Write", StringComparison.Ordinal) || name.StartsWith("Log", StringComparison.Ordinal)
               || name.StartsWith("Trace", StringComparison.Ordinal) || name.StartsWith("AppendAll", StringComparison.Ordinal) || name == "Print")
-            || !MentionsSensitiveName(syntax.ArgumentList)
+            || !MentionsSensitiveName(syntax.ArgumentList, options)
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation
             || SinkName(invocation.TargetMethod) is not { } sink)
         {
@@ -76,37 +77,24 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
 
         foreach (var argument in invocation.Arguments)
         {
-            if (FindSensitive(argument.Value) is { } sensitive)
+            if (FindSensitive(argument.Value, options) is { } sensitive)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Rule, sensitive.Syntax.GetLocation(), sensitive.Syntax.ToString(), sink));
             }
         }
     }
 
-    private static bool MentionsSensitiveName(ArgumentListSyntax arguments)
+    private static bool MentionsSensitiveName(ArgumentListSyntax arguments, SecretRuleOptions options)
     {
         foreach (var node in arguments.DescendantNodes())
         {
             if (node is IdentifierNameSyntax identifier)
             {
                 var text = identifier.Identifier.ValueText;
-                if (text is "Token" or "AccessToken" || HasSensitiveSuffix(text))
+                if (text is "Token" or "AccessToken" || SecretNames.IsSecretName(text, options))
                 {
                     return true;
                 }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasSensitiveSuffix(string name)
-    {
-        foreach (var suffix in SensitiveSuffixes)
-        {
-            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
             }
         }
 
@@ -127,16 +115,16 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
         };
     }
 
-    private static IOperation? FindSensitive(IOperation value)
+    private static IOperation? FindSensitive(IOperation value, SecretRuleOptions options)
     {
         switch (value)
         {
             case IConversionOperation conversion:
-                return FindSensitive(conversion.Operand);
+                return FindSensitive(conversion.Operand, options);
             case IArrayCreationOperation { Initializer: { } initializer }:
                 foreach (var element in initializer.ElementValues)
                 {
-                    if (FindSensitive(element) is { } found)
+                    if (FindSensitive(element, options) is { } found)
                     {
                         return found;
                     }
@@ -146,7 +134,7 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
             case IInterpolatedStringOperation interpolated:
                 foreach (var part in interpolated.Parts)
                 {
-                    if (part is IInterpolationOperation { Expression: { } expression } && FindSensitive(expression) is { } found)
+                    if (part is IInterpolationOperation { Expression: { } expression } && FindSensitive(expression, options) is { } found)
                     {
                         return found;
                     }
@@ -154,13 +142,13 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
 
                 return null;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } binary:
-                return FindSensitive(binary.LeftOperand) ?? FindSensitive(binary.RightOperand);
+                return FindSensitive(binary.LeftOperand, options) ?? FindSensitive(binary.RightOperand, options);
             default:
-                return IsSensitive(value) ? value : null;
+                return IsSensitive(value, options) ? value : null;
         }
     }
 
-    private static bool IsSensitive(IOperation value)
+    private static bool IsSensitive(IOperation value, SecretRuleOptions options)
     {
         if (value is IPropertyReferenceOperation { Property: { } property }
             && ((property.Name == "Token" && property.ContainingType.ToDisplayString() == "Azure.Core.AccessToken")
@@ -182,6 +170,6 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
             IPropertyReferenceOperation reference => reference.Property.Name,
             _ => null,
         };
-        return name is not null && HasSensitiveSuffix(name);
+        return name is not null && SecretNames.IsSecretName(name, options);
     }
 }

@@ -16,13 +16,20 @@ public sealed class SecretWrittenToLogAnalyzerTests
         }
         """;
 
-    private static Task VerifyAsync(string source, params DiagnosticResult[] expected)
+    private static Task VerifyAsync(string source, params DiagnosticResult[] expected) => VerifyAsync(source, editorConfig: null, expected);
+
+    private static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected)
     {
         var test = new CSharpAnalyzerTest<SecretWrittenToLogAnalyzer, DefaultVerifier>
         {
             ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
             TestState = { Sources = { source, LoggingStub } },
         };
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorConfig));
+        }
+
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
@@ -68,4 +75,42 @@ public sealed class SecretWrittenToLogAnalyzerTests
             }
         }
         """);
+
+    [Fact]
+    public Task Secret_names_are_DEF3001s_so_paging_cursors_are_not_secrets_and_account_keys_are() => VerifyAsync("""
+        using System;
+        using Microsoft.Extensions.Logging;
+        class C
+        {
+            void Run(ILogger logger, string nextPageToken, string continuationToken, string storageAccountKey, string credentials)
+            {
+                logger.LogInformation("page {P} {C}", nextPageToken, continuationToken);
+                Console.WriteLine({|#0:storageAccountKey|});
+                Console.WriteLine({|#1:credentials|});
+            }
+        }
+        """,
+        Def4001(0, "storageAccountKey", "the console"),
+        Def4001(1, "credentials", "the console"));
+
+    [Fact]
+    public Task The_DEF3001_name_options_apply() => VerifyAsync(
+        """
+        using System;
+        class C
+        {
+            void Run(string pin, string demoPassword)
+            {
+                Console.WriteLine({|#0:pin|});
+                Console.WriteLine(demoPassword);
+            }
+        }
+        """,
+        """
+        root = true
+        [*.cs]
+        DEF3001.secret_names = pin
+        DEF3001.excluded_names = demoPassword
+        """,
+        Def4001(0, "pin", "the console"));
 }
