@@ -68,6 +68,46 @@ public sealed class ScanCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Editorconfig_options_and_severities_apply_as_in_a_build()
+    {
+        Write(".editorconfig", """
+            root = true
+
+            [*.cs]
+            DEF3001.excluded_names = sampleSecret
+            """);
+        Write("legacy/.editorconfig", """
+            [*.cs]
+            dotnet_diagnostic.DEF3001.severity = warning
+            """);
+        // Settings files are not C# files: their rule's severity is a global one, as in a build.
+        Write(".globalconfig", """
+            is_global = true
+            dotnet_diagnostic.DEF3002.severity = none
+            """);
+        Write("src/Sample.cs", """class Sample { string sampleSecret = "Xk9-Lm2Pq-Rs7Tu"; }""");
+        Write("src/Api.cs", """class Api { string apiPassword = "Xk9-Lm2Pq-Rs7Tu"; }""");
+        Write("legacy/Old.cs", """class Old { string apiPassword = "Xk9-Lm2Pq-Rs7Tu"; }""");
+        Write("appsettings.json", $$"""{ "Defender": { "ClientSecret": "{{EntraSecret}}" } }""");
+
+        var result = await Tool.RunAsync(["scan", _folder.FullName]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"legacy{Path.DirectorySeparatorChar}Old.cs(1,", lines[0], StringComparison.Ordinal);
+        Assert.Contains("): warning DEF3001:", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"src{Path.DirectorySeparatorChar}Api.cs(1,", lines[1], StringComparison.Ordinal);
+        Assert.Contains("): error DEF3001:", lines[1], StringComparison.Ordinal);
+
+        // Warnings are shown but, as in a build, do not fail.
+        File.Delete(Path.Combine(_folder.FullName, "src", "Api.cs"));
+        var warningsOnly = await Tool.RunAsync(["scan", _folder.FullName]);
+        Assert.True(warningsOnly.ExitCode == 0, warningsOnly.ToString());
+        Assert.Contains("warning DEF3001", warningsOnly.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_clean_folder_exits_with_0()
     {
         Write("Program.cs", """

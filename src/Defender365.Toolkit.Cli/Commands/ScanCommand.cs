@@ -12,7 +12,7 @@ internal static class ScanCommand
         var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder to scan (C# files, and JSON, .env, YAML, XML and other settings files), recursively; bin, obj and .git are skipped." };
         var sarif = new Option<FileInfo?>("--sarif") { Description = "Also write the findings as SARIF 2.1.0 to this file (for code-scanning services)." };
 
-        var command = new Command("scan", "Find hardcoded secrets in a folder with the same rules as the build (DEF3001, DEF3002). Exits with 1 when any is found.")
+        var command = new Command("scan", "Find hardcoded secrets in a folder with the same rules and .editorconfig settings as the build (DEF3001, DEF3002). Exits with 1 when any is an error.")
         {
             folder, sarif,
         };
@@ -28,7 +28,7 @@ internal static class ScanCommand
             foreach (var finding in scan.Findings)
             {
                 var start = finding.Position.StartLinePosition;
-                console.Out.WriteLine($"{Path.GetRelativePath(scan.Folder, finding.Position.Path)}({start.Line + 1},{start.Character + 1}): error {finding.RuleId}: {finding.Message}");
+                console.Out.WriteLine($"{Path.GetRelativePath(scan.Folder, finding.Position.Path)}({start.Line + 1},{start.Character + 1}): {finding.Level} {finding.RuleId}: {finding.Message}");
             }
 
             if (parse.GetValue(sarif) is { } sarifFile)
@@ -38,7 +38,8 @@ internal static class ScanCommand
             }
 
             console.Error.WriteLine($"Scanned {scan.CSharpFiles} C# and {scan.OtherFiles} settings files: {scan.Findings.Count} secret(s) found.");
-            return scan.Findings.Count == 0 ? ExitCodes.Success : ExitCodes.Findings;
+            // As in a build: what .editorconfig lowered to a warning is shown but does not fail.
+            return scan.Findings.Any(f => f.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error) ? ExitCodes.Findings : ExitCodes.Success;
         });
         return command;
     }

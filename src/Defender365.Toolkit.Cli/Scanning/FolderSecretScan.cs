@@ -10,7 +10,8 @@ namespace Defender365.Toolkit.Cli.Scanning;
 /// <summary>
 /// Runs the build's secret rules, DEF3001 (C#) and DEF3002 (settings files), over a folder without building it: the C#
 /// files are parsed into one compilation against the framework's reference assemblies (so a parameter named
-/// <c>clientSecret</c> of a framework or MSAL API is known), the other files are the rules' additional files.
+/// <c>clientSecret</c> of a framework or MSAL API is known), the other files are the rules' additional files. The
+/// folder's <c>.editorconfig</c> files set the rules' options and severities, as in a build (<see cref="EditorConfigOptions"/>).
 /// </summary>
 internal static class FolderSecretScan
 {
@@ -23,10 +24,11 @@ internal static class FolderSecretScan
     public static async Task<ScanResult> RunAsync(DirectoryInfo folder, CancellationToken cancellationToken)
     {
         var files = Enumerate(folder).ToList();
+        var configuration = await EditorConfigOptions.ReadAsync(folder, files.Where(f => EditorConfigOptions.IsConfigFile(Path.GetFileName(f))), cancellationToken).ConfigureAwait(false);
         var trees = new List<SyntaxTree>();
         var additional = new List<AdditionalText>();
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
-        foreach (var path in files)
+        foreach (var path in files.Where(f => !EditorConfigOptions.IsConfigFile(Path.GetFileName(f))))
         {
             var text = SourceText.From(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
             if (path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
@@ -39,15 +41,16 @@ internal static class FolderSecretScan
             }
         }
 
-        var compilation = CSharpCompilation.Create("scan", trees, References.Value, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var compilation = CSharpCompilation.Create("scan", trees, References.Value, configuration.Apply(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)));
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new HardcodedSecretAnalyzer(), new SecretInFileAnalyzer());
         var diagnostics = await compilation
-            .WithAnalyzers(analyzers, new AnalyzerOptions([.. additional]))
+            .WithAnalyzers(analyzers, new AnalyzerOptions([.. additional], configuration.AnalyzerOptions))
             .GetAnalyzerDiagnosticsAsync(cancellationToken)
             .ConfigureAwait(false);
         var findings = diagnostics
-            .Where(d => d.Location.IsInSource || d.Location.Kind == LocationKind.ExternalFile)
-            .Select(d => new Finding(d.Id, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), d.Location.GetLineSpan(), d.Descriptor.HelpLinkUri, d.Descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            // Suppressed ones never come back; hidden ones are not shown by a build either.
+            .Where(d => (d.Location.IsInSource || d.Location.Kind == LocationKind.ExternalFile) && d.Severity != DiagnosticSeverity.Hidden)
+            .Select(d => new Finding(d.Id, d.Severity, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), d.Location.GetLineSpan(), d.Descriptor.HelpLinkUri, d.Descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .OrderBy(f => f.Position.Path, StringComparer.Ordinal).ThenBy(f => f.Position.StartLinePosition.Line).ThenBy(f => f.Position.StartLinePosition.Character)
             .ToList();
         return new ScanResult(folder.FullName, trees.Count, additional.Count, findings);
@@ -60,7 +63,8 @@ internal static class FolderSecretScan
         {
             foreach (var file in current.EnumerateFiles())
             {
-                if (file.Extension.Equals(".cs", StringComparison.OrdinalIgnoreCase) || SettingsExtensions.Contains(file.Extension) || file.Name.StartsWith(".env", StringComparison.OrdinalIgnoreCase))
+                if (file.Extension.Equals(".cs", StringComparison.OrdinalIgnoreCase) || SettingsExtensions.Contains(file.Extension)
+                    || file.Name.StartsWith(".env", StringComparison.OrdinalIgnoreCase) || EditorConfigOptions.IsConfigFile(file.Name))
                 {
                     yield return file.FullName;
                 }
@@ -104,5 +108,14 @@ internal static class FolderSecretScan
 /// <param name="Findings">Secrets found, by file and position.</param>
 internal sealed record ScanResult(string Folder, int CSharpFiles, int OtherFiles, IReadOnlyList<Finding> Findings);
 
-/// <summary>One secret found: the rule, its message (which never repeats the secret) and where.</summary>
-internal sealed record Finding(string RuleId, string Message, FileLinePositionSpan Position, string? HelpUri, string Title);
+/// <summary>One secret found: the rule, its severity as configured, its message (which never repeats the secret) and where.</summary>
+internal sealed record Finding(string RuleId, DiagnosticSeverity Severity, string Message, FileLinePositionSpan Position, string? HelpUri, string Title)
+{
+    /// <summary>The severity as a build prints it (<c>error</c>, <c>warning</c>, <c>info</c>).</summary>
+    public string Level => Severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Warning => "warning",
+        _ => "info",
+    };
+}

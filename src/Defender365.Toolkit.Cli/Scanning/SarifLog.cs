@@ -36,7 +36,7 @@ internal static class SarifLog
             }
 
             json.WriteStartObject("defaultConfiguration");
-            json.WriteString("level", "error");
+            json.WriteString("level", SarifLevel(rule.First()));
             json.WriteEndObject();
             json.WriteEndObject();
         }
@@ -56,7 +56,7 @@ internal static class SarifLog
         {
             json.WriteStartObject();
             json.WriteString("ruleId", finding.RuleId);
-            json.WriteString("level", "error");
+            json.WriteString("level", SarifLevel(finding));
             json.WriteStartObject("message");
             json.WriteString("text", finding.Message);
             json.WriteEndObject();
@@ -84,4 +84,7 @@ internal static class SarifLog
         json.WriteEndArray();
         json.WriteEndObject();
     }
+
+    // SARIF's names for the severities: error, warning, note.
+    private static string SarifLevel(Finding finding) => finding.Level == "info" ? "note" : finding.Level;
 }
