@@ -375,6 +375,8 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
 
             switch (parent)
             {
+                case ArgumentSyntax { Parent: TupleExpressionSyntax tuple } element:
+                    return TupleElementName(element, tuple) is { } elementName ? Assigned(elementName) : null;
                 case ArgumentSyntax argument:
                     return ArgumentTarget(context, argument);
                 case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }:
@@ -402,6 +404,38 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             static Target Assigned(string name) => new(name, $"assigned to '{name}'");
+        }
+
+        // The name a tuple element lands in, from syntax alone: (clientSecret: "…"), var (user, password) = (…, "…"),
+        // (user, password) = (…), (string Id, string Secret) pair = (…).
+        private static string? TupleElementName(ArgumentSyntax element, TupleExpressionSyntax tuple)
+        {
+            if (element.NameColon is { } named)
+            {
+                return named.Name.Identifier.ValueText;
+            }
+
+            var index = tuple.Arguments.IndexOf(element);
+            switch (tuple.Parent)
+            {
+                case AssignmentExpressionSyntax assignment when assignment.Right == tuple:
+                    return assignment.Left switch
+                    {
+                        TupleExpressionSyntax targets when index < targets.Arguments.Count => targets.Arguments[index].Expression switch
+                        {
+                            DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax declared } => declared.Identifier.ValueText,
+                            var existing => NameOf(existing),
+                        },
+                        DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax variables } when index < variables.Variables.Count
+                            => (variables.Variables[index] as SingleVariableDesignationSyntax)?.Identifier.ValueText,
+                        _ => null,
+                    };
+                case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: TupleTypeSyntax type } } }
+                    when index < type.Elements.Count && type.Elements[index].Identifier.ValueText is { Length: > 0 } elementName:
+                    return elementName;
+                default:
+                    return null;
+            }
         }
 
         private static Target? ArgumentTarget(SemanticModelAnalysisContext context, ArgumentSyntax argument)

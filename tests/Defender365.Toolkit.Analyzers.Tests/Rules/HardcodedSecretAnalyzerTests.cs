@@ -129,6 +129,29 @@ public sealed class HardcodedSecretAnalyzerTests
         Def3001(10, "compared with 'password'"));
 
     [Fact]
+    public Task Tuple_elements_take_the_name_they_land_in() => VerifyAsync("""
+        class C
+        {
+            (string Id, string Secret) pair = ("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01", {|#0:"tuple-Secret-1"|});
+            void Run()
+            {
+                var (user, password) = ("admin", {|#1:"Tr0ub4dor-3"|});
+                string clientId, clientSecret;
+                (clientId, clientSecret) = ("app", {|#2:"assigned-S3cret"|});
+                (string name, string apiKey) = ("svc", {|#3:"k3y-0f-tuple"|});
+                var named = (user: "admin", pwd: {|#4:"n4med-pwd-7"|});
+                var plain = ("admin", "not-named-1");
+                (string Name, string SecretName) about = ("Defender", "DefenderClientSecret");
+            }
+        }
+        """,
+        Def3001(0, "assigned to 'Secret'"),
+        Def3001(1, "assigned to 'password'"),
+        Def3001(2, "assigned to 'clientSecret'"),
+        Def3001(3, "assigned to 'apiKey'"),
+        Def3001(4, "assigned to 'pwd'"));
+
+    [Fact]
     public Task Known_formats_are_secrets_wherever_they_stand() => VerifyAsync($$"""
         class C
         {
