@@ -86,7 +86,9 @@ public sealed partial class DocumentedCommandLinesTests
                 return IsProject(project, executable: true) ? null : $"{project} is not a runnable project of the repository";
             case ["dotnet", "pack", var project, ..]:
                 return IsProject(project, executable: false) ? null : $"{project} is not a project of the repository";
-            case ["dotnet", "tool", "install", ..]:
+            case [var assignment] when ShellVariable().IsMatch(assignment):
+                return null; // version=…: a value for the next lines
+            case ["dotnet", "tool", "install" or "update", ..]:
                 return words.Contains(PackageId("src/Defender365.Toolkit.Cli")) ? null : $"the tool's package is {PackageId("src/Defender365.Toolkit.Cli")}";
             case ["dotnet", "add", "package", var id]:
                 return id == PackageId("src/Defender365.Toolkit") ? null : $"the package is {PackageId("src/Defender365.Toolkit")}";
@@ -129,4 +131,7 @@ public sealed partial class DocumentedCommandLinesTests
 
     [GeneratedRegex(@"""(?<quoted>[^""]*)""|\S+")]
     private static partial Regex Word();
+
+    [GeneratedRegex(@"^[a-z_]+=\S+$")]
+    private static partial Regex ShellVariable();
 }

@@ -6,9 +6,9 @@ namespace Defender365.Toolkit.PackageTests;
 
 /// <summary>
 /// A newcomer's first steps, as the README writes them, run by <c>bash</c> in a fresh copy of the repository: the first
-/// quick-start command (the sample), step 1 (pack the tool, <c>dotnet tool install --global</c>) and step 2 (the emulator
-/// in one shell, <c>doctor</c> in another). The blocks are read from the README and run unchanged; only the home folder
-/// is the test's own, so the global tool lands there and not in the user's.
+/// quick-start command (the sample), step 1 (pack the tool, <c>dotnet tool install --global</c>, and its update after a
+/// pull) and step 2 (the emulator in one shell, <c>doctor</c> in another). The blocks are read from the README and run
+/// unchanged; only the home folder is the test's own, so the global tool lands there and not in the user's.
 /// </summary>
 [Collection(nameof(PackageCollection))]
 public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
@@ -19,9 +19,12 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
 
     private string Home => Path.Combine(_work.FullName, "home");
 
-    // The tool package's version when packed as the README says (no -p:Version): its copy in the global package folder
-    // would otherwise be reused by the next run's install, code changes or not.
-    private static string CachedToolPackage => Path.Combine(GlobalPackages, "defender365.toolkit.cli", "0.1.0");
+    // The tool package's versions that step 1 packs (0.1.0, and 0.1.0-local.* for the update): a copy left in the global
+    // package folder would be reused by the next run's install, code changes or not.
+    private static IEnumerable<string> CachedToolPackages =>
+        Directory.Exists(Path.Combine(GlobalPackages, "defender365.toolkit.cli"))
+            ? Directory.GetDirectories(Path.Combine(GlobalPackages, "defender365.toolkit.cli")).Where(d => Path.GetFileName(d) is var v && (v == "0.1.0" || v.StartsWith("0.1.0-local.", StringComparison.Ordinal)))
+            : [];
 
     private static string GlobalPackages =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
@@ -38,6 +41,7 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
         var blocks = DocumentationBlocks.Read(package.RepositoryRoot).Where(b => b.File == "README.md" && b.Language == "sh").ToArray();
         var sample = blocks.First(b => b.Body.StartsWith("dotnet run --project samples/", StringComparison.Ordinal));
         var install = blocks.Single(b => b.Body.Contains("dotnet tool install --global", StringComparison.Ordinal));
+        var update = blocks.Single(b => b.Body.Contains("dotnet tool update --global", StringComparison.Ordinal));
         var emulator = blocks.Single(b => b.Body.Contains("defender365 emulator", StringComparison.Ordinal));
         var doctor = blocks.Single(b => b.Body.Contains("defender365 doctor --emulator", StringComparison.Ordinal));
         CopyRepository();
@@ -50,6 +54,12 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
         var installRun = await RunAsync(install, TimeSpan.FromMinutes(8));
         Assert.True(installRun.ExitCode == 0, $"{install}\n{installRun.Output}");
         Assert.True(File.Exists(Path.Combine(Home, ".dotnet", "tools", OperatingSystem.IsWindows() ? "defender365.exe" : "defender365")), installRun.Output);
+
+        // Updating after a pull: the installed tool is then the version just packed.
+        var updateRun = await RunAsync(update, TimeSpan.FromMinutes(8));
+        Assert.True(updateRun.ExitCode == 0, $"{update}\n{updateRun.Output}");
+        var version = await RunAsync(update with { Body = "defender365 --version" }, TimeSpan.FromMinutes(1));
+        Assert.Matches(@"^0\.1\.0-local\.\d+", version.Output);
 
         using var emulatorShell = Start(emulator);
         try
@@ -143,9 +153,9 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
 
     private static void DeleteCachedToolPackage()
     {
-        if (Directory.Exists(CachedToolPackage))
+        foreach (var cached in CachedToolPackages)
         {
-            Directory.Delete(CachedToolPackage, recursive: true);
+            Directory.Delete(cached, recursive: true);
         }
     }
 }
