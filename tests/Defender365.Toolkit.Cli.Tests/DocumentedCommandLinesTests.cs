@@ -86,7 +86,7 @@ public sealed partial class DocumentedCommandLinesTests
                 return IsProject(project, executable: true) ? null : $"{project} is not a runnable project of the repository";
             case ["dotnet", "pack", var project, ..]:
                 return IsProject(project, executable: false) ? null : $"{project} is not a project of the repository";
-            case [var assignment] when ShellVariable().IsMatch(assignment):
+            case [var first, ..] when ShellVariable().IsMatch(first):
                 return null; // version=…: a value for the next lines
             case ["dotnet", "tool", "install" or "update", ..]:
                 return words.Contains(PackageId("src/Defender365.Toolkit.Cli")) ? null : $"the tool's package is {PackageId("src/Defender365.Toolkit.Cli")}";
@@ -132,6 +132,6 @@ public sealed partial class DocumentedCommandLinesTests
     [GeneratedRegex(@"""(?<quoted>[^""]*)""|\S+")]
     private static partial Regex Word();
 
-    [GeneratedRegex(@"^[a-z_]+=\S+$")]
+    [GeneratedRegex(@"^[a-z_]+=\S")]
     private static partial Regex ShellVariable();
 }
