@@ -75,6 +75,8 @@ public sealed partial class DocumentedCommandLinesTests
                 return read.Contains(name) ? null : $"the tool reads no variable {name}";
             case ["export", var assignment] when assignment.StartsWith("Defender__", StringComparison.Ordinal):
                 return null; // a configuration key: DocumentedConfigurationTests binds it
+            case [var first, ..] when ShellVariable().IsMatch(first):
+                return null; // version=…: a value for the next lines
             case ["dotnet", "user-secrets", "init"]:
                 return null;
             case ["dotnet", "user-secrets", "set", var key, _, ..]:
@@ -86,8 +88,6 @@ public sealed partial class DocumentedCommandLinesTests
                 return IsProject(project, executable: true) ? null : $"{project} is not a runnable project of the repository";
             case ["dotnet", "pack", var project, ..]:
                 return IsProject(project, executable: false) ? null : $"{project} is not a project of the repository";
-            case [var first, ..] when ShellVariable().IsMatch(first):
-                return null; // version=…: a value for the next lines
             case ["dotnet", "tool", "install" or "update", ..]:
                 return words.Contains(PackageId("src/Defender365.Toolkit.Cli")) ? null : $"the tool's package is {PackageId("src/Defender365.Toolkit.Cli")}";
             case ["dotnet", "add", "package", var id]:

@@ -47,27 +47,27 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
         CopyRepository();
         DeleteCachedToolPackage();
 
-        var sampleRun = await RunAsync(sample, TimeSpan.FromMinutes(5));
+        var sampleRun = await RunAsync(sample.Body, TimeSpan.FromMinutes(5));
         Assert.True(sampleRun.ExitCode == 0, $"{sample}\n{sampleRun.Output}");
         Assert.Contains("2 of 3 tenants fully served.", sampleRun.Output, StringComparison.Ordinal);
 
-        var installRun = await RunAsync(install, TimeSpan.FromMinutes(8));
+        var installRun = await RunAsync(install.Body, TimeSpan.FromMinutes(8));
         Assert.True(installRun.ExitCode == 0, $"{install}\n{installRun.Output}");
         Assert.True(File.Exists(Path.Combine(Home, ".dotnet", "tools", OperatingSystem.IsWindows() ? "defender365.exe" : "defender365")), installRun.Output);
 
         // Updating after a pull: the installed tool is then the version just packed.
-        var updateRun = await RunAsync(update, TimeSpan.FromMinutes(8));
+        var updateRun = await RunAsync(update.Body, TimeSpan.FromMinutes(8));
         Assert.True(updateRun.ExitCode == 0, $"{update}\n{updateRun.Output}");
-        var version = await RunAsync(update with { Body = "defender365 --version" }, TimeSpan.FromMinutes(1));
+        var version = await RunAsync("defender365 --version", TimeSpan.FromMinutes(1));
         Assert.Matches(@"^0\.1\.0-local\.\d+", version.Output);
 
-        using var emulatorShell = Start(emulator);
+        using var emulatorShell = Start(emulator.Body);
         try
         {
             await WaitForLineAsync(emulatorShell, "Press Ctrl+C to stop.", TimeSpan.FromMinutes(1));
             Assert.True(File.Exists(Path.Combine(Clone, "tenants.txt")), "The emulator wrote no tenants.txt.");
 
-            var doctorRun = await RunAsync(doctor, TimeSpan.FromMinutes(2));
+            var doctorRun = await RunAsync(doctor.Body, TimeSpan.FromMinutes(2));
 
             // What step 2 promises: Northwind lacks AdvancedHunting.Read.All, the table says so with its link, exit code 1.
             Assert.True(doctorRun.ExitCode == 1, $"{doctor}\n{doctorRun.Output}");
@@ -102,9 +102,9 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
         }
     }
 
-    private Process Start(DocumentationBlock block)
+    private Process Start(string script)
     {
-        var start = new ProcessStartInfo("bash", ["-e", "-c", block.Body])
+        var start = new ProcessStartInfo("bash", ["-e", "-c", script])
         {
             WorkingDirectory = Clone,
             RedirectStandardOutput = true,
@@ -125,9 +125,9 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
         return Process.Start(start)!;
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(DocumentationBlock block, TimeSpan timeout)
+    private async Task<(int ExitCode, string Output)> RunAsync(string script, TimeSpan timeout)
     {
-        using var process = Start(block);
+        using var process = Start(script);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
