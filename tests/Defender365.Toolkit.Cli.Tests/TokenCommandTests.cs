@@ -83,6 +83,32 @@ public sealed class TokenCommandTests(CliEmulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_certificate_signs_in_with_its_password_from_the_environment()
+    {
+        var result = await Tool.RunAsync(
+            ["token", "--tenant", EmulatorOptions.FabrikamTenantId, "--certificate", fixture.CertificateFile, .. fixture.EmulatorArguments],
+            new Dictionary<string, string> { ["DEFENDER365_CERTIFICATE_PASSWORD"] = fixture.CertificatePassword });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"Tenant     {EmulatorOptions.FabrikamTenantId}", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_certificate_password_exits_with_3_naming_the_file_and_the_variable()
+    {
+        const string WrongPassword = "not-the-Passw0rd";
+        var result = await Tool.RunAsync(
+            ["token", "--tenant", EmulatorOptions.FabrikamTenantId, "--certificate", fixture.CertificateFile, .. fixture.EmulatorArguments],
+            new Dictionary<string, string> { ["DEFENDER365_CERTIFICATE_PASSWORD"] = WrongPassword });
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("'app.pfx' could not be read", result.Error, StringComparison.Ordinal);
+        Assert.Contains("DEFENDER365_CERTIFICATE_PASSWORD", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(WrongPassword, result.Output + result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.CertificatePassword, result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_secret_configured_names_the_variable_to_set()
     {
         var result = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.ContosoTenantId, .. fixture.EmulatorArguments]);

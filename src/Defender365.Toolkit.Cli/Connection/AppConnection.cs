@@ -48,7 +48,7 @@ internal static class AppConnection
                 throw new CommandException($"Both a client secret ({AppConnectionOptions.ClientSecretVariable} or user-secrets) and --certificate are set: use one.", ExitCodes.Configuration);
             }
 
-            return DefenderAppCredential.FromCertificate(clientId, LoadCertificate(certificateFile), credentialOptions);
+            return FromCertificateFile(clientId, certificateFile, credentialOptions);
         }
 
         if (string.IsNullOrEmpty(secret))
@@ -64,23 +64,24 @@ internal static class AppConnection
     private static IConfiguration? ReadUserSecrets(string? id) =>
         id is null ? null : new ConfigurationBuilder().AddUserSecrets(id, reloadOnChange: false).Build();
 
-    private static X509Certificate2 LoadCertificate(FileInfo file)
+    private static DefenderAppCredential FromCertificateFile(string clientId, FileInfo file, DefenderAppCredentialOptions options)
     {
         if (!file.Exists)
         {
             throw new CommandException($"Certificate file not found: {file.FullName}", ExitCodes.Configuration);
         }
 
-        var password = Environment.GetEnvironmentVariable(AppConnectionOptions.CertificatePasswordVariable);
         try
         {
-            return file.Extension.Equals(".pem", StringComparison.OrdinalIgnoreCase)
-                ? X509Certificate2.CreateFromPemFile(file.FullName)
-                : X509CertificateLoader.LoadPkcs12FromFile(file.FullName, password);
+            return DefenderAppCredential.FromCertificateFile(clientId, file.FullName, Environment.GetEnvironmentVariable(AppConnectionOptions.CertificatePasswordVariable), options);
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
-            throw new CommandException($"The certificate {file.Name} could not be read ({e.Message}); a PFX needs {AppConnectionOptions.CertificatePasswordVariable} when it has a password.", ExitCodes.Configuration);
+            throw new CommandException($"{e.Message} Set {AppConnectionOptions.CertificatePasswordVariable} for a PFX password.", ExitCodes.Configuration);
+        }
+        catch (ArgumentException e) when (e.ParamName == "certificate")
+        {
+            throw new CommandException($"{file.Name}: {e.Message}", ExitCodes.Configuration);
         }
     }
 

@@ -113,6 +113,41 @@ public sealed class DefenderAppCredential : TokenCredential
     }
 
     /// <summary>
+    /// Creates a credential that authenticates with a certificate file: a PFX/PKCS#12 file (with its password, if it has
+    /// one), or a PEM file holding the certificate and its private key.
+    /// </summary>
+    /// <param name="clientId">The app registration's client id.</param>
+    /// <param name="path">The <c>.pfx</c>/<c>.p12</c> or <c>.pem</c> file.</param>
+    /// <param name="password">The PFX file's password, if it has one (read it from configuration, never from code).</param>
+    /// <param name="options">Cloud, allowed tenants and cache settings.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The file is not a certificate, or the password is wrong.</exception>
+    public static DefenderAppCredential FromCertificateFile(string clientId, string path, string? password = null, DefenderAppCredentialOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The certificate file '{path}' does not exist.", path);
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase)
+                ? X509Certificate2.CreateFromPemFile(path)
+                : new X509Certificate2(path, password);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // The message names the file and never the password.
+            throw new System.Security.Cryptography.CryptographicException(
+                $"The certificate file '{Path.GetFileName(path)}' could not be read ({e.Message.TrimEnd('.')}). A PFX with a password needs it; a PEM file needs the certificate and its private key.", e);
+        }
+
+        return FromCertificate(clientId, certificate, options);
+    }
+
+    /// <summary>
     /// Creates a credential that authenticates with a client assertion (a signed JWT), for example a federated credential
     /// from a managed identity. The callback runs for each token request, with the tenant and token endpoint.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography.X509Certificates;
 using Azure.Core.Pipeline;
 using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.DependencyInjection;
@@ -59,7 +58,7 @@ public static class DefenderServiceCollectionExtensions
 
             return string.IsNullOrEmpty(settings.CertificatePath)
                 ? DefenderAppCredential.FromClientSecret(settings.ClientId!, settings.ClientSecret!, options)
-                : DefenderAppCredential.FromCertificate(settings.ClientId!, LoadCertificate(settings), options);
+                : DefenderAppCredential.FromCertificateFile(settings.ClientId!, settings.CertificatePath, settings.CertificatePassword, options);
         });
 
         services.TryAddSingleton(provider =>
@@ -103,11 +102,6 @@ public static class DefenderServiceCollectionExtensions
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<TClient>(provider, provider.GetRequiredService<DefenderOperationInvoker>()));
         return services;
     }
-
-    private static X509Certificate2 LoadCertificate(DefenderOptions settings) =>
-        settings.CertificatePath!.EndsWith(".pem", StringComparison.OrdinalIgnoreCase)
-            ? X509Certificate2.CreateFromPemFile(settings.CertificatePath)
-            : new X509Certificate2(settings.CertificatePath, settings.CertificatePassword);
 
     // MSAL asks for its HttpClient once per client application; the factory's pooled handlers are what it gets.
     private sealed class MsalHttpClients(IHttpClientFactory factory) : IMsalHttpClientFactory

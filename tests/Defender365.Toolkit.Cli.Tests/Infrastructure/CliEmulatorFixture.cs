@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Defender365.Toolkit.Emulator;
 
 namespace Defender365.Toolkit.Cli.Tests.Infrastructure;
@@ -17,6 +18,14 @@ public sealed class CliEmulatorFixture : IAsyncLifetime
 
     public string Secret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
 
+    /// <summary>The password of <see cref="CertificateFile"/>.</summary>
+    public string CertificatePassword { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>A PFX file (with <see cref="CertificatePassword"/>) of a certificate registered on the demo app.</summary>
+    public string CertificateFile => Path.Combine(Directory, "app.pfx");
+
+    private X509Certificate2? _appCertificate;
+
     public DefenderEmulator Emulator { get; private set; } = null!;
 
     public string CertificatePath { get; } = Path.Combine(Path.GetTempPath(), $"defender365-cli-tests-{Guid.NewGuid():N}.pem");
@@ -33,14 +42,21 @@ public sealed class CliEmulatorFixture : IAsyncLifetime
     {
         var options = EmulatorOptions.CreateDemo(Secret);
         options.AddTenant(UnconsentedTenantId, "Never consented");
+        using var rsa = RSA.Create(2048);
+        // Kept for the emulator's life: it checks each client assertion's signature with it.
+        _appCertificate = new CertificateRequest("CN=Demo app credential", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        options.Apps[0].WithCertificate(_appCertificate);
         Emulator = await DefenderEmulator.StartAsync(options);
         await File.WriteAllTextAsync(CertificatePath, Emulator.Certificate.ExportCertificatePem());
         System.IO.Directory.CreateDirectory(Directory);
+        await File.WriteAllBytesAsync(CertificateFile, _appCertificate.Export(X509ContentType.Pkcs12, CertificatePassword));
     }
 
     public async Task DisposeAsync()
     {
         await Emulator.DisposeAsync();
+        _appCertificate?.Dispose();
         File.Delete(CertificatePath);
         System.IO.Directory.Delete(Directory, recursive: true);
     }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.Authorization;
 using Defender365.Toolkit.Catalog;
@@ -145,6 +147,38 @@ public sealed class DefenderAppCredentialTests(EmulatorFixture fixture) : IClass
         var credential = DefenderAppCredential.FromCertificate(EmulatorOptions.DemoClientId, fixture.AppCertificate, fixture.Emulator.CreateCredentialOptions("*"));
         var token = await credential.GetTokenAsync(Fabrikam, DefenderResourceIds.ThreatProtection);
         Assert.Equal(Fabrikam, AccessTokenClaims.Parse(token.Token).TenantId);
+    }
+
+    [Fact]
+    public async Task A_certificate_file_signs_in_as_a_password_protected_pfx_or_as_pem_with_its_key()
+    {
+        var folder = Directory.CreateTempSubdirectory("defender365-certificate-");
+        try
+        {
+            var pfx = Path.Combine(folder.FullName, "app.pfx");
+            File.WriteAllBytes(pfx, fixture.AppCertificate.Export(X509ContentType.Pkcs12, "pfx-Passw0rd"));
+            var pem = Path.Combine(folder.FullName, "app.pem");
+            File.WriteAllText(pem, fixture.AppCertificate.ExportCertificatePem() + "\n" + fixture.AppCertificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+
+            foreach (var credential in new[]
+            {
+                DefenderAppCredential.FromCertificateFile(EmulatorOptions.DemoClientId, pfx, "pfx-Passw0rd", fixture.Emulator.CreateCredentialOptions("*")),
+                DefenderAppCredential.FromCertificateFile(EmulatorOptions.DemoClientId, pem, options: fixture.Emulator.CreateCredentialOptions("*")),
+            })
+            {
+                var token = await credential.GetTokenAsync(Fabrikam, DefenderResourceIds.ThreatProtection);
+                Assert.Equal(Fabrikam, AccessTokenClaims.Parse(token.Token).TenantId);
+            }
+
+            var wrongPassword = Assert.ThrowsAny<CryptographicException>(() => DefenderAppCredential.FromCertificateFile(EmulatorOptions.DemoClientId, pfx, "not-the-Passw0rd"));
+            Assert.Contains("'app.pfx' could not be read", wrongPassword.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Passw0rd", wrongPassword.Message, StringComparison.Ordinal);
+            Assert.Throws<FileNotFoundException>(() => DefenderAppCredential.FromCertificateFile(EmulatorOptions.DemoClientId, Path.Combine(folder.FullName, "missing.pfx")));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
