@@ -22,9 +22,6 @@ internal static class SecretFormats
     public const string UriPassword = "a password in a URI";
     public const string BasicCredentials = "HTTP Basic credentials";
 
-    // Published development keys (Azurite/storage emulator): documented everywhere, grant nothing.
-    private const string AzuriteAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
     // Keys whose value in a key=value list (connection string, form body, query) is a secret.
     private static readonly (string Key, string Kind)[] SecretKeys =
     [
@@ -242,7 +239,7 @@ internal static class SecretFormats
             }
 
             var secret = value.Substring(valueStart, valueEnd - valueStart).Trim();
-            if (secret.Length >= 4 && !SecretValues.IsPlaceholder(secret) && secret != AzuriteAccountKey)
+            if (secret.Length >= 4 && !SecretValues.IsPlaceholder(secret) && !SecretValues.IsPublishedDevelopmentKey(secret))
             {
                 return new SecretMatch(kind, keyStart, valueEnd - keyStart);
             }
@@ -357,7 +354,7 @@ internal static class SecretFormats
     private static SecretMatch? FindStorageAccountKey(string value)
     {
         var trimmed = value.Trim();
-        if (trimmed.Length != 88 || !trimmed.EndsWith("==", StringComparison.Ordinal) || trimmed == AzuriteAccountKey)
+        if (trimmed.Length != 88 || !trimmed.EndsWith("==", StringComparison.Ordinal) || SecretValues.IsPublishedDevelopmentKey(trimmed))
         {
             return null;
         }

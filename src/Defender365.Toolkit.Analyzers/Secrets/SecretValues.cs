@@ -25,6 +25,12 @@ internal static class SecretValues
         "na", "undefined", "unset",
     ];
 
+    // Published development keys (Azurite/storage emulator): documented everywhere, grant nothing.
+    private const string AzuriteAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    /// <summary>A key that is published for local development (the Azurite account key): never a secret, by format or by name.</summary>
+    public static bool IsPublishedDevelopmentKey(string value) => value == AzuriteAccountKey;
+
     /// <summary>A plausible secret under a secret-sounding name: long enough, not a stand-in, not an id, name or address.</summary>
     public static bool IsPlausibleSecret(string value, SecretRuleOptions options)
     {
@@ -54,6 +60,7 @@ internal static class SecretValues
             && !LooksLikeAddress(trimmed)
             && !Guid.TryParse(trimmed, out _)
             && !IsPlaceholder(trimmed)
+            && !IsPublishedDevelopmentKey(trimmed)
             && !IsListed(trimmed, options.Placeholders);
     }
 

@@ -250,6 +250,9 @@ public sealed class HardcodedSecretAnalyzerTests
                 var connection = "Server=db;Database=app;Trusted_Connection=True;Password=;";
                 var storage = "UseDevelopmentStorage=true";
                 var docs = "abc8Q~xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+                // The published Azurite key, by format and under a secret name.
+                var azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;";
+                const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
             }
         }
         """);
