@@ -11,8 +11,9 @@ namespace Defender365.Toolkit.Cli.Tests;
 /// <c>dotnet run --project src/Defender365.Toolkit.Cli -- …</c> form) are parsed with the tool's own parser, so a renamed
 /// option or a missing required one fails here, not in a reader's terminal. Every other line must be of a known form,
 /// and what it names must be real: a project path, the package ids, a variable the tool reads. Some are also run
-/// elsewhere (README steps 1–2 by <c>ReadmeWalkthroughTests</c>, the pipeline build by <c>SecretBuildTests</c>,
-/// configuration keys by <c>DocumentedConfigurationTests</c>); the <c>az</c> lines need an Azure account and are not run.
+/// elsewhere (README steps 1–2 by <c>ReadmeWalkthroughTests</c>, the emulator program by <c>EmulatorProgramTests</c>, the
+/// pipeline build by <c>SecretBuildTests</c>, configuration keys by <c>DocumentedConfigurationTests</c>); the <c>az</c>
+/// lines need an Azure account and are not run.
 /// </summary>
 public sealed partial class DocumentedCommandLinesTests
 {
