@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Defender365.Toolkit.Cli.Tests.Infrastructure;
 using Defender365.Toolkit.Documentation;
@@ -36,6 +37,30 @@ public sealed partial class DocumentedOutputsTests(CliEmulatorFixture fixture) :
 
         Assert.True(result.ExitCode == 1, result.ToString());
         AssertMatches(shown, result.Output);
+    }
+
+    [Fact]
+    public async Task The_doctor_json_is_what_the_tool_prints()
+    {
+        var shown = Outputs.Single(b => b.Language == "json");
+        var expected = JsonNode.Parse(shown.Body)!;
+        var tenants = expected["tenants"]!.AsArray().Select(t => (string)t!["tenant"]!);
+
+        var result = await RunDocumentedAsync(shown, "doctor", string.Join('\n', tenants));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("&scope=", result.Output, StringComparison.Ordinal); // readable in a log, not \u0026
+        var printed = JsonNode.Parse(result.Output.Replace(fixture.Emulator.BaseAddress.ToString(), "https://login.microsoftonline.com/", StringComparison.Ordinal))!;
+        // Only the expiry changes from run to run.
+        foreach (var document in new[] { expected, printed })
+        {
+            foreach (var resource in document["tenants"]!.AsArray().SelectMany(t => t!["resources"]!.AsArray()))
+            {
+                resource!["expiresOn"] = "…";
+            }
+        }
+
+        Assert.True(JsonNode.DeepEquals(expected, printed), $"{shown} shows\n{expected}\nbut the tool printed\n{printed}");
     }
 
     // The page's command line above the output, as written, with the emulator's options in place of the user-secrets store.

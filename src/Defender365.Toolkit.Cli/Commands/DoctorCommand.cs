@@ -13,7 +13,13 @@ namespace Defender365.Toolkit.Cli.Commands;
 /// </summary>
 internal static class DoctorCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    // Read in terminals and pipeline logs, never embedded in HTML: '&' in consent links stays '&' rather than \u0026.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static Command Create(CliConsole console)
     {

@@ -10,7 +10,8 @@ internal static class SarifLog
 {
     public static void Write(Stream stream, ScanResult scan, string toolVersion)
     {
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        // Read by code-scanning services and people, never embedded in HTML: quotes in messages stay readable.
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
         json.WriteString("version", "2.1.0");
