@@ -37,6 +37,25 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         """);
 
     [Fact]
+    public Task Tuple_element_becomes_a_lookup_named_after_its_variable() => VerifyAsync("""
+        class C
+        {
+            void Run()
+            {
+                var (user, password) = ("admin", {|DEF3001:"Tr0ub4dor-3"|});
+            }
+        }
+        """, """
+        class C
+        {
+            void Run()
+            {
+                var (user, password) = ("admin", System.Environment.GetEnvironmentVariable("PASSWORD") ?? throw new System.InvalidOperationException("Set the PASSWORD environment variable."));
+            }
+        }
+        """);
+
+    [Fact]
     public Task Constant_field_becomes_static_readonly() => VerifyAsync("""
         class C
         {
