@@ -57,6 +57,7 @@ internal static class SecretValues
 
         return (trimmed.Length >= 16 || CharacterClasses(trimmed) >= 2)
             && !LooksLikeName(trimmed)
+            && !LooksLikeCode(trimmed)
             && !LooksLikeAddress(trimmed)
             && !Guid.TryParse(trimmed, out _)
             && !IsPlaceholder(trimmed)
@@ -203,6 +204,35 @@ internal static class SecretValues
 
             return true;
         }
+    }
+
+    /// <summary>
+    /// A rule or error code: 2–10 capitals, then 3–8 digits and nothing else — <c>DEF3001</c>, <c>CA2000</c>,
+    /// <c>AADSTS7000215</c> under names like <c>InvalidClientSecret</c>. Generated secrets mix their characters.
+    /// </summary>
+    private static bool LooksLikeCode(string v)
+    {
+        var letters = 0;
+        while (letters < v.Length && v[letters] is >= 'A' and <= 'Z')
+        {
+            letters++;
+        }
+
+        var digits = v.Length - letters;
+        if (letters is < 2 or > 10 || digits is < 3 or > 8)
+        {
+            return false;
+        }
+
+        for (var i = letters; i < v.Length; i++)
+        {
+            if (v[i] is not (>= '0' and <= '9'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsOneRepeatedCharacter(string v)

@@ -239,6 +239,8 @@ public sealed class HardcodedSecretAnalyzerTests
             string secretId = "b3f1c0de-1111-4222-8333-944455556666";
             string accessTokenScope = "https://api.securitycenter.microsoft.com/.default";
             string nextPageToken = "c2tpcD0xMDA";
+            const string HardcodedSecret = "DEF3001";
+            const string InvalidClientSecret = "AADSTS7000215";
             void Run(Dictionary<string, string> form)
             {
                 form["grant_type"] = "client_credentials";
