@@ -18,7 +18,7 @@ namespace Defender365.Toolkit.Cli.Tests;
 public sealed partial class DocumentedCommandLinesTests
 {
     private static IEnumerable<(string File, int Line, string Text)> ShellLines() =>
-        DocumentationBlocks.Read(Tool.RepositoryRoot)
+        DocumentationBlocks.Read()
             .Where(b => b.Language == "sh")
             .SelectMany(b => b.Lines.Select((text, i) => (b.File, Line: b.Line + 1 + i, Text: StripComment(text))))
             .Where(l => l.Text.Length > 0);

@@ -13,14 +13,14 @@ namespace Defender365.Toolkit.Cli.Tests;
 /// </summary>
 public sealed partial class DocumentedOutputsTests(CliEmulatorFixture fixture) : IClassFixture<CliEmulatorFixture>
 {
-    private static IReadOnlyList<DocumentationBlock> Outputs => DocumentationBlocks.CheckedBy(Tool.RepositoryRoot, nameof(DocumentedOutputsTests));
+    private static IReadOnlyList<DocumentationBlock> Outputs => DocumentationBlocks.CheckedBy(nameof(DocumentedOutputsTests));
 
     [Fact]
     public async Task The_token_output_is_what_the_tool_prints()
     {
         var shown = Outputs.Single(b => b.Body.StartsWith("Resource", StringComparison.Ordinal));
 
-        var result = await RunDocumentedAsync(shown, "token", tenantsFile: null);
+        var result = await RunDocumentedAsync(shown, "token", tenants: null);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         AssertMatches(shown, result.Output);
@@ -64,9 +64,9 @@ public sealed partial class DocumentedOutputsTests(CliEmulatorFixture fixture) :
     }
 
     // The page's command line above the output, as written, with the emulator's options in place of the user-secrets store.
-    private async Task<CliResult> RunDocumentedAsync(DocumentationBlock output, string command, string? tenantsFile)
+    private async Task<CliResult> RunDocumentedAsync(DocumentationBlock output, string command, string? tenants)
     {
-        var line = DocumentationBlocks.Read(Tool.RepositoryRoot)
+        var line = DocumentationBlocks.Read()
             .Where(b => b.File == output.File && b.Language == "sh" && b.Line < output.Line)
             .SelectMany(b => b.Lines)
             .Last(l => l.StartsWith($"defender365 {command} ", StringComparison.Ordinal));
@@ -79,9 +79,9 @@ public sealed partial class DocumentedOutputsTests(CliEmulatorFixture fixture) :
         try
         {
             File.Copy(Path.Combine(Tool.RepositoryRoot, "samples", "MultiTenantSoc", "defender-scopes.json"), Path.Combine(folder, "defender-scopes.json"));
-            if (tenantsFile is not null)
+            if (tenants is not null)
             {
-                File.WriteAllText(Path.Combine(folder, "tenants.txt"), tenantsFile);
+                File.WriteAllText(Path.Combine(folder, "tenants.txt"), tenants);
             }
 
             return await Tool.RunAsync([.. words, .. fixture.EmulatorArguments], fixture.Environment, folder);

@@ -109,6 +109,16 @@ public sealed class TokenCommandTests(CliEmulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_missing_certificate_file_exits_with_3_and_names_it()
+    {
+        var missing = Path.Combine(fixture.Directory, "missing.pfx");
+        var result = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.FabrikamTenantId, "--certificate", missing, .. fixture.EmulatorArguments]);
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains($"'{missing}' does not exist", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_secret_configured_names_the_variable_to_set()
     {
         var result = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.ContosoTenantId, .. fixture.EmulatorArguments]);

@@ -15,7 +15,7 @@ public sealed class DocumentedProjectSettingsTests(PackageFixture package)
     [Fact]
     public async Task The_documented_severities_and_manifest_item_take_effect_in_a_build()
     {
-        var blocks = DocumentationBlocks.CheckedBy(package.RepositoryRoot, nameof(DocumentedProjectSettingsTests));
+        var blocks = DocumentationBlocks.CheckedBy(nameof(DocumentedProjectSettingsTests));
         var editorConfig = blocks.Single(b => b.Language == "ini" && b.Body.StartsWith("[*.cs]", StringComparison.Ordinal));
         var globalConfig = blocks.Single(b => b.Language == "ini" && b.Body.StartsWith("is_global = true", StringComparison.Ordinal));
         var manifestItem = blocks.Single(b => b.Language == "xml");

@@ -38,7 +38,7 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
     [Fact]
     public async Task Quick_start_and_steps_1_and_2_work_as_written_in_a_fresh_copy()
     {
-        var blocks = DocumentationBlocks.Read(package.RepositoryRoot).Where(b => b.File == "README.md" && b.Language == "sh").ToArray();
+        var blocks = DocumentationBlocks.Read().Where(b => b.File == "README.md" && b.Language == "sh").ToArray();
         var sample = blocks.First(b => b.Body.StartsWith("dotnet run --project samples/", StringComparison.Ordinal));
         var install = blocks.Single(b => b.Body.Contains("dotnet tool install --global", StringComparison.Ordinal));
         var update = blocks.Single(b => b.Body.Contains("dotnet tool update --global", StringComparison.Ordinal));

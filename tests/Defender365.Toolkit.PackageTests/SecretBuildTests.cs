@@ -33,7 +33,7 @@ public sealed class SecretBuildTests(PackageFixture package)
             """);
 
         // The pipeline command of docs/analyzers.md, as written there (its "%2C" keeps MSBuild from splitting the value).
-        var documented = DocumentationBlocks.Read(package.RepositoryRoot)
+        var documented = DocumentationBlocks.Read()
             .Where(b => b.File == "docs/analyzers.md" && b.Language == "sh")
             .SelectMany(b => b.Lines)
             .Single(l => l.StartsWith("dotnet build -p:ErrorLog=", StringComparison.Ordinal))

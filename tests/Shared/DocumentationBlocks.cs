@@ -26,27 +26,51 @@ internal sealed record DocumentationBlock(string File, int Line, string Language
     public override string ToString() => $"{File}:{Line}";
 }
 
-/// <summary>Reads the code blocks of README.md and docs/**/*.md, for the tests that compile, parse or run them.</summary>
+/// <summary>
+/// Reads the code blocks of README.md and docs/**/*.md, for the tests that compile, parse or run them. Compiled into each
+/// test project, it finds the repository through that project's <c>RepositoryRoot</c> assembly metadata.
+/// </summary>
 internal static class DocumentationBlocks
 {
+    /// <summary>The repository the tests were built from.</summary>
+    public static string RepositoryRoot { get; } = typeof(DocumentationBlocks).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RepositoryRoot").Value!;
+
+    /// <summary>README.md, then the docs pages in path order.</summary>
+    public static IEnumerable<string> Pages() =>
+        new[] { Path.Combine(RepositoryRoot, "README.md") }
+            .Concat(Directory.GetFiles(Path.Combine(RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+
     /// <summary>Every fenced block of the README and the docs pages, in file order.</summary>
-    public static IReadOnlyList<DocumentationBlock> Read(string repositoryRoot)
-    {
-        var pages = new[] { Path.Combine(repositoryRoot, "README.md") }
-            .Concat(Directory.GetFiles(Path.Combine(repositoryRoot, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
-        return [.. pages.SelectMany(page => ReadPage(repositoryRoot, page))];
-    }
+    public static IReadOnlyList<DocumentationBlock> Read() => [.. Pages().SelectMany(ReadPage)];
 
     /// <summary>The blocks whose mark names <paramref name="testClass"/>; at least one, or the mark went missing.</summary>
-    public static IReadOnlyList<DocumentationBlock> CheckedBy(string repositoryRoot, string testClass)
+    public static IReadOnlyList<DocumentationBlock> CheckedBy(string testClass)
     {
-        var blocks = Read(repositoryRoot).Where(b => b.CheckedBy.Contains(testClass)).ToArray();
+        var blocks = Read().Where(b => b.CheckedBy.Contains(testClass)).ToArray();
         return blocks.Length > 0 ? blocks : throw new InvalidOperationException($"No block of the docs is marked '<!-- checked by {testClass} -->'.");
     }
 
-    private static IEnumerable<DocumentationBlock> ReadPage(string repositoryRoot, string page)
+    /// <summary>Where the blocks marked for <paramref name="testClass"/> are, as rows of a theory (one test per block).</summary>
+    public static TheoryData<string, int> Locations(string testClass)
     {
-        var file = Path.GetRelativePath(repositoryRoot, page).Replace('\\', '/');
+        var data = new TheoryData<string, int>();
+        foreach (var block in CheckedBy(testClass))
+        {
+            data.Add(block.File, block.Line);
+        }
+
+        return data;
+    }
+
+    /// <summary>The block marked for <paramref name="testClass"/> at a row of <see cref="Locations"/>.</summary>
+    public static DocumentationBlock At(string testClass, string file, int line) => CheckedBy(testClass).Single(b => b.File == file && b.Line == line);
+
+    private static IEnumerable<DocumentationBlock> ReadPage(string page)
+    {
+        var file = Path.GetRelativePath(RepositoryRoot, page).Replace('\\', '/');
         var lines = File.ReadAllText(page).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         string? previous = null;
         for (var i = 0; i < lines.Length; i++)

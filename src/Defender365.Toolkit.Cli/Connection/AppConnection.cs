@@ -64,16 +64,16 @@ internal static class AppConnection
     private static IConfiguration? ReadUserSecrets(string? id) =>
         id is null ? null : new ConfigurationBuilder().AddUserSecrets(id, reloadOnChange: false).Build();
 
+    // The runtime loads the file; its errors name the file (never the password) and become configuration errors here.
     private static DefenderAppCredential FromCertificateFile(string clientId, FileInfo file, DefenderAppCredentialOptions options)
     {
-        if (!file.Exists)
-        {
-            throw new CommandException($"Certificate file not found: {file.FullName}", ExitCodes.Configuration);
-        }
-
         try
         {
             return DefenderAppCredential.FromCertificateFile(clientId, file.FullName, Environment.GetEnvironmentVariable(AppConnectionOptions.CertificatePasswordVariable), options);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CommandException(e.Message, ExitCodes.Configuration);
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
@@ -103,6 +103,10 @@ internal static class AppConnection
         try
         {
             return X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CommandException(e.Message, ExitCodes.Configuration);
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {

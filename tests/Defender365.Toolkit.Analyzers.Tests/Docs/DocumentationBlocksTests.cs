@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 using Defender365.Toolkit.Documentation;
 
@@ -12,12 +11,12 @@ namespace Defender365.Toolkit.Analyzers.Tests.Docs;
 /// </summary>
 public sealed partial class DocumentationBlocksTests
 {
-    private static readonly string Root = typeof(DocumentationBlocksTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+    private static string Root => DocumentationBlocks.RepositoryRoot;
 
     [Fact]
     public void Every_block_that_is_not_csharp_or_shell_names_the_test_that_checks_it()
     {
-        var blocks = DocumentationBlocks.Read(Root);
+        var blocks = DocumentationBlocks.Read();
         var unmarked = blocks
             .Where(b => b.Language != "csharp" && b.Language != "sh" && b.CheckedBy.Count == 0)
             .Select(b => $"{b} ({(b.Language.Length == 0 ? "no language" : b.Language)})")
@@ -35,7 +34,7 @@ public sealed partial class DocumentationBlocksTests
             .Select(File.ReadAllText));
         var declared = ClassDeclaration().Matches(testSources).Select(m => m.Groups["name"].Value).ToHashSet();
 
-        var missing = DocumentationBlocks.Read(Root)
+        var missing = DocumentationBlocks.Read()
             .SelectMany(b => b.CheckedBy.Where(name => !declared.Contains(name)).Select(name => $"{b}: {name}"))
             .ToArray();
 
@@ -46,7 +45,7 @@ public sealed partial class DocumentationBlocksTests
     public void Shell_blocks_are_sh()
     {
         // One spelling, so the command-line test's selection and the reader agree on what a shell block is.
-        var others = DocumentationBlocks.Read(Root).Where(b => b.Language is "bash" or "console" or "powershell" or "shell").Select(b => b.ToString()).ToArray();
+        var others = DocumentationBlocks.Read().Where(b => b.Language is "bash" or "console" or "powershell" or "shell").Select(b => b.ToString()).ToArray();
 
         Assert.True(others.Length == 0, "Use ```sh for: " + string.Join(", ", others));
     }

@@ -1,20 +1,19 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
+using Defender365.Toolkit.Documentation;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Docs;
 
 /// <summary>Every relative link of the README and docs/ leads to a file of the repository, and its #anchor to a heading there.</summary>
 public sealed partial class DocumentationLinksTests
 {
-    private static readonly string Root = typeof(DocumentationLinksTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+    private static string Root => DocumentationBlocks.RepositoryRoot;
 
     [Fact]
     public void Relative_links_and_anchors_resolve()
     {
-        var pages = new[] { Path.Combine(Root, "README.md") }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories));
         var broken = new List<string>();
         var checkedLinks = 0;
-        foreach (var page in pages)
+        foreach (var page in DocumentationBlocks.Pages())
         {
             // Links inside code blocks and inline code are text, not links.
             var text = InlineCode().Replace(CodeBlock().Replace(File.ReadAllText(page), ""), "");

@@ -20,8 +20,6 @@ namespace Defender365.Toolkit.Analyzers.Tests.Docs;
 /// </summary>
 public sealed partial class DocumentedCSharpTests
 {
-    private static readonly string Root = Metadata("RepositoryRoot");
-
     private static readonly string[] Usings =
     [
         "System", "System.Collections.Generic", "System.Linq", "System.Net", "System.Net.Http", "System.Security.Cryptography",
@@ -102,7 +100,7 @@ public sealed partial class DocumentedCSharpTests
     }
 
     private static IEnumerable<(string File, int Line, string? Context, string? Reports, string Code)> Snippets() =>
-        DocumentationBlocks.Read(Root).Where(b => b.Language == "csharp").Select(b =>
+        DocumentationBlocks.Read().Where(b => b.Language == "csharp").Select(b =>
         {
             var mark = b.Mark is null ? Match.Empty : CompiledMark().Match(b.Mark);
             var context = mark.Success ? mark.Groups["context"].Value.Trim() : null;
@@ -113,7 +111,7 @@ public sealed partial class DocumentedCSharpTests
     // The manifest the page shows nearest above the block, else its first, else the README's first.
     private static string ManifestFor(string file, int line)
     {
-        var manifests = DocumentationBlocks.CheckedBy(Root, nameof(DocumentedManifestsTests)).Where(b => b.Note is null).ToArray();
+        var manifests = DocumentationBlocks.CheckedBy(nameof(DocumentedManifestsTests)).Where(b => b.Note is null).ToArray();
         var page = manifests.Where(m => m.File == file).ToArray();
         return (page.LastOrDefault(m => m.Line < line) ?? page.FirstOrDefault() ?? manifests.First(m => m.File == "README.md")).Body;
     }

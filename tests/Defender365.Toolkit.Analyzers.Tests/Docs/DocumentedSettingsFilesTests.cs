@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using Defender365.Toolkit.Analyzers.Rules;
 using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Defender365.Toolkit.Documentation;
@@ -14,24 +13,13 @@ namespace Defender365.Toolkit.Analyzers.Tests.Docs;
 /// </summary>
 public sealed class DocumentedSettingsFilesTests
 {
-    private static readonly string Root = typeof(DocumentedSettingsFilesTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-
-    public static TheoryData<string, int> SettingsFiles()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var block in DocumentationBlocks.CheckedBy(Root, nameof(DocumentedSettingsFilesTests)))
-        {
-            data.Add(block.File, block.Line);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, int> SettingsFiles() => DocumentationBlocks.Locations(nameof(DocumentedSettingsFilesTests));
 
     [Theory]
     [MemberData(nameof(SettingsFiles))]
     public async Task DEF3002_reports_what_the_docs_say(string file, int line)
     {
-        var block = DocumentationBlocks.CheckedBy(Root, nameof(DocumentedSettingsFilesTests)).Single(b => b.File == file && b.Line == line);
+        var block = DocumentationBlocks.At(nameof(DocumentedSettingsFilesTests), file, line);
         var settings = new InMemoryAdditionalText("/app/appsettings.json", block.Body);
 
         var reported = await GeneratorHarness.Compilation()

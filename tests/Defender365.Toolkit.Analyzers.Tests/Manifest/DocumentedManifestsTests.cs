@@ -1,4 +1,3 @@
-using System.Reflection;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Defender365.Toolkit.Documentation;
 using Microsoft.CodeAnalysis.Text;
@@ -12,18 +11,7 @@ namespace Defender365.Toolkit.Analyzers.Tests.Manifest;
 /// </summary>
 public sealed class DocumentedManifestsTests
 {
-    private static readonly string Root = typeof(DocumentedManifestsTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-
-    public static TheoryData<string, int> Manifests()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var block in DocumentationBlocks.CheckedBy(Root, nameof(DocumentedManifestsTests)))
-        {
-            data.Add(block.File, block.Line);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, int> Manifests() => DocumentationBlocks.Locations(nameof(DocumentedManifestsTests));
 
     [Fact]
     public void The_docs_show_manifests() => Assert.True(Manifests().Count() >= 3);
@@ -32,7 +20,7 @@ public sealed class DocumentedManifestsTests
     [MemberData(nameof(Manifests))]
     public void Parses_as_the_docs_say(string file, int line)
     {
-        var block = DocumentationBlocks.CheckedBy(Root, nameof(DocumentedManifestsTests)).Single(b => b.File == file && b.Line == line);
+        var block = DocumentationBlocks.At(nameof(DocumentedManifestsTests), file, line);
         Assert.Equal("json", block.Language);
 
         var result = ManifestParser.Parse("defender-scopes.json", SourceText.From(block.Body), CancellationToken.None);

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using Defender365.Toolkit.DependencyInjection;
@@ -17,9 +16,7 @@ namespace Defender365.Toolkit.Tests.Docs;
 /// </summary>
 public sealed partial class DocumentedConfigurationTests
 {
-    private static readonly string Root = typeof(DocumentedConfigurationTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-
-    private static IReadOnlyList<DocumentationBlock> Blocks => DocumentationBlocks.CheckedBy(Root, nameof(DocumentedConfigurationTests));
+    private static IReadOnlyList<DocumentationBlock> Blocks => DocumentationBlocks.CheckedBy(nameof(DocumentedConfigurationTests));
 
     [Fact]
     public void The_documented_appsettings_bind_and_validate_with_the_secret_from_the_environment()
@@ -70,7 +67,7 @@ public sealed partial class DocumentedConfigurationTests
     [Fact]
     public void Every_key_the_docs_set_from_a_shell_reaches_a_setting()
     {
-        var keys = DocumentationBlocks.Read(Root).Where(b => b.Language == "sh").SelectMany(b => b.Lines)
+        var keys = DocumentationBlocks.Read().Where(b => b.Language == "sh").SelectMany(b => b.Lines)
             .Select(line => ConfigurationKey().Match(line))
             .Where(m => m.Success)
             .Select(m => m.Groups["key"].Value.Replace("__", ":", StringComparison.Ordinal))

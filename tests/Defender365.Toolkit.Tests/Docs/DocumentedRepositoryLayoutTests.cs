@@ -1,4 +1,3 @@
-using System.Reflection;
 using Defender365.Toolkit.Documentation;
 
 namespace Defender365.Toolkit.Tests.Docs;
@@ -9,11 +8,11 @@ namespace Defender365.Toolkit.Tests.Docs;
 /// </summary>
 public sealed class DocumentedRepositoryLayoutTests
 {
-    private static readonly string Root = typeof(DocumentedRepositoryLayoutTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+    private static string Root => DocumentationBlocks.RepositoryRoot;
 
     private static IReadOnlyList<string> MappedPaths()
     {
-        var map = DocumentationBlocks.CheckedBy(Root, nameof(DocumentedRepositoryLayoutTests)).Single();
+        var map = DocumentationBlocks.CheckedBy(nameof(DocumentedRepositoryLayoutTests)).Single();
         var paths = new List<string>();
         var parent = "";
         foreach (var line in map.Lines.Where(l => l.Trim().Length > 0))
