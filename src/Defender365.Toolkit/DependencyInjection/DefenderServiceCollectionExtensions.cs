@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Azure.Core.Pipeline;
 using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.DependencyInjection;
+using Defender365.Toolkit.Diagnostics;
 using Defender365.Toolkit.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,8 +38,15 @@ public static class DefenderServiceCollectionExtensions
 
         services.AddOptions<DefenderOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DefenderOptions>>(new DefenderOptionsValidator(section.Path)));
-        services.AddHttpClient(ApiHttpClientName);
-        services.AddHttpClient(IdentityHttpClientName);
+        // Both clients carry credentials (a bearer token; a secret or assertion in the token request's body): the
+        // factory's default loggers are replaced with one that logs no header, query or body.
+        foreach (var name in new[] { ApiHttpClientName, IdentityHttpClientName })
+        {
+            services.AddHttpClient(name)
+                .RemoveAllLoggers()
+                .AddLogger(provider => new DefenderHttpClientLogger(provider.GetRequiredService<ILoggerFactory>().CreateLogger(DefenderLog.HttpCategory)));
+        }
+
         services.AddLogging();
 
         services.TryAddSingleton(provider =>

@@ -26,4 +26,12 @@ internal static partial class DefenderLog
     [LoggerMessage(EventId = 3, EventName = "Retrying", Level = LogLevel.Information,
         Message = "{Operation} for tenant {TenantId}: {Reason} (HTTP {Status}), attempt {Attempt} in {Delay}.")]
     public static partial void Retrying(ILogger logger, string operation, string tenantId, string reason, int status, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4, EventName = "HttpRequestCompleted", Level = LogLevel.Debug,
+        Message = "HTTP {Method} {Address} answered {Status} in {ElapsedMilliseconds} ms.")]
+    public static partial void HttpRequestCompleted(ILogger logger, string method, string address, int status, long elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 5, EventName = "HttpRequestFailed", Level = LogLevel.Debug,
+        Message = "HTTP {Method} {Address} failed after {ElapsedMilliseconds} ms: {ExceptionType}.")]
+    public static partial void HttpRequestFailed(ILogger logger, string method, string address, string exceptionType, long elapsedMilliseconds);
 }

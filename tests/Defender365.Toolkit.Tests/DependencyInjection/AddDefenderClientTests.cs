@@ -142,6 +142,10 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
         var entries = logs.Entries.ToArray();
         Assert.Contains(entries, e => e.EventName == "TokenAcquired" && e.Text.Contains(EmulatorOptions.ContosoTenantId, StringComparison.Ordinal));
         Assert.Contains(entries, e => e.EventName == "Retrying" && e.Text.Contains("throttled (HTTP 429)", StringComparison.Ordinal) && e.Text.Contains("ListIncidents", StringComparison.Ordinal));
+        // The factory's clients log through the toolkit's logger (no headers), for the API and the token service alike.
+        Assert.Contains(entries, e => e.EventName == "HttpRequestCompleted" && e.Text.Contains("/api/incidents answered 200", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.EventName == "HttpRequestCompleted" && e.Text.Contains("/oauth2/v2.0/token answered 200", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Text.Contains("Authorization", StringComparison.OrdinalIgnoreCase));
         foreach (var entry in entries)
         {
             Assert.DoesNotContain(fixture.Secret, entry.Text, StringComparison.Ordinal);
@@ -211,9 +215,19 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
-                sink.Entries.Enqueue((eventId.Name, $"{formatter(state, exception)} | {values} | {exception}"));
+                sink.Entries.Enqueue((eventId.Name, $"{formatter(state, exception)} | {Flatten(state)} | {exception}"));
             }
+
+            // As an exporter does (OpenTelemetry's console exporter among them): every structured value, nested lists of
+            // pairs and sequences walked down to their elements, not only their ToString.
+            private static string Flatten(object? value) => value switch
+            {
+                null => "",
+                string text => text,
+                IEnumerable<KeyValuePair<string, object?>> pairs => string.Join(";", pairs.Select(p => $"{p.Key}={Flatten(p.Value)}")),
+                System.Collections.IEnumerable items => "[" + string.Join(",", items.Cast<object?>().Select(Flatten)) + "]",
+                _ => value.ToString() ?? "",
+            };
         }
     }
 }
