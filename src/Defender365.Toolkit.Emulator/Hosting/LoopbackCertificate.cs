@@ -36,6 +36,8 @@ internal static class LoopbackCertificate
         return new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // As the toolkit's own clients: a redirect is an answer, never a hop to another host.
+            AllowAutoRedirect = false,
             SslOptions =
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>

@@ -5,6 +5,7 @@ using Defender365.Toolkit.DependencyInjection;
 using Defender365.Toolkit.Diagnostics;
 using Defender365.Toolkit.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,21 @@ public static class DefenderServiceCollectionExtensions
             services.AddHttpClient(name)
                 .RemoveAllLoggers()
                 .AddLogger(provider => new DefenderHttpClientLogger(provider.GetRequiredService<ILoggerFactory>().CreateLogger(DefenderLog.HttpCategory)));
+
+            // After every other configuration (a handler of the app's own included): a redirect is never followed, so a
+            // 3xx to another host cannot take the request there or have its answer accepted.
+            services.PostConfigure<HttpClientFactoryOptions>(name, options => options.HttpMessageHandlerBuilderActions.Add(builder =>
+            {
+                switch (builder.PrimaryHandler)
+                {
+                    case SocketsHttpHandler sockets:
+                        sockets.AllowAutoRedirect = false;
+                        break;
+                    case HttpClientHandler client:
+                        client.AllowAutoRedirect = false;
+                        break;
+                }
+            }));
         }
 
         services.AddLogging();

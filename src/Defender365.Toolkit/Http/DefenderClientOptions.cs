@@ -51,6 +51,19 @@ public class DefenderClientOptions : ClientOptions
     public int DefaultPageSize { get; set; } = 1000;
 
     /// <summary>
+    /// The largest list page read, in bytes; a larger page ends the listing with
+    /// <see cref="DefenderRequestFailure.ResponseTooLarge"/>. Buffers grow with what arrives, never with what the
+    /// <c>Content-Length</c> header claims. Default 128 MiB (the largest documented result, advanced hunting's, is 124 MB).
+    /// </summary>
+    public int MaxResponseBytes { get; set; } = 128 * 1024 * 1024;
+
+    /// <summary>
+    /// The most pages one listing fetches; more ends it with <see cref="DefenderRequestFailure.PageLimitExceeded"/>
+    /// (a never-ending next-link chain stops here). Default 10,000: a million items at 100 per page.
+    /// </summary>
+    public int MaxPagesPerList { get; set; } = 10_000;
+
+    /// <summary>
     /// Where retries and throttling are logged (category <c>Defender365.Toolkit.Http</c>): operation, tenant, status and
     /// wait, never a token or a body. Default: none. Set by <c>AddDefenderClient</c>.
     /// </summary>

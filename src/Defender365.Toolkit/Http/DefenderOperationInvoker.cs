@@ -38,6 +38,16 @@ public class DefenderOperationInvoker
             throw new ArgumentOutOfRangeException(nameof(options), Options.DefaultPageSize, $"{nameof(DefenderClientOptions.DefaultPageSize)} must be positive.");
         }
 
+        if (Options.MaxResponseBytes < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.MaxResponseBytes, $"{nameof(DefenderClientOptions.MaxResponseBytes)} must be at least 1,024.");
+        }
+
+        if (Options.MaxPagesPerList < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.MaxPagesPerList, $"{nameof(DefenderClientOptions.MaxPagesPerList)} must be positive.");
+        }
+
         var pipelineOptions = new HttpPipelineOptions(Options);
         pipelineOptions.PerRetryPolicies.Add(new TenantAuthenticationPolicy(_credential, Options));
         // Azure.Core takes the retry policy from the options; ours knows the Defender 429 forms and POST semantics.
@@ -64,10 +74,8 @@ public class DefenderOperationInvoker
     {
         ArgumentNullException.ThrowIfNull(operation);
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        arguments ??= new DefenderRequestArguments();
-        var message = CreateMessage(operation, tenantId, arguments, arguments.Top, arguments.Skip);
-        await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return Complete(message, operation, tenantId);
+        var message = await SendMessageAsync(operation, tenantId, arguments ?? new DefenderRequestArguments(), cancellationToken).ConfigureAwait(false);
+        return message.Response;
     }
 
     /// <summary>Sends an operation and deserializes its response body.</summary>
@@ -80,11 +88,22 @@ public class DefenderOperationInvoker
     /// <inheritdoc cref="SendAsync(DefenderOperation, string, DefenderRequestArguments?, CancellationToken)" path="/exception"/>
     public virtual async Task<Response<T>> SendAsync<T>(DefenderOperation operation, string tenantId, DefenderRequestArguments? arguments, JsonTypeInfo<T> responseType, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         ArgumentNullException.ThrowIfNull(responseType);
-        var response = await SendAsync(operation, tenantId, arguments, cancellationToken).ConfigureAwait(false);
-        var value = JsonSerializer.Deserialize(response.Content.ToMemory().Span, responseType)
-            ?? throw new JsonException($"{operation.Id} returned an empty body.");
-        return Response.FromValue(value, response);
+        var message = await SendMessageAsync(operation, tenantId, arguments ?? new DefenderRequestArguments(), cancellationToken).ConfigureAwait(false);
+        var response = message.Response;
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(response.Content.ToMemory().Span, responseType);
+        }
+        catch (Exception exception) when (Classify(exception, cancellationToken) is { } failure)
+        {
+            throw Fail(failure, operation, tenantId, Attempts(message), exception);
+        }
+
+        return Response.FromValue(value ?? throw Fail(DefenderRequestFailure.InvalidResponse, operation, tenantId, Attempts(message), new JsonException("The body is empty or null.")), response);
     }
 
     /// <summary>Lists the items of a collection operation, fetching pages as they are enumerated.</summary>
@@ -123,36 +142,114 @@ public class DefenderOperationInvoker
         return ConsentDrift.Compare(tenantId, resource, declared, claims.Roles);
     }
 
-    internal async Task<Response> SendPageAsync(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip, CancellationToken cancellationToken)
+    /// <summary>Sends a list request (a first page, or a next link when <paramref name="link"/> is set) and reads its body inside the attempt.</summary>
+    /// <returns>The response, with its body in a pooled buffer the caller disposes.</returns>
+    internal async Task<(Response Response, PooledContent Content, Uri RequestUri)> SendPageAsync(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip, Uri? link, CancellationToken cancellationToken)
     {
-        var message = CreateMessage(operation, tenantId, arguments, top, skip);
-        // The page is read once into a pooled buffer by the pageable (see PooledContent).
-        message.BufferResponse = false;
-        await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(message, operation, tenantId, cancellationToken).ConfigureAwait(false);
-    }
-
-    internal async Task<Response> SendLinkAsync(DefenderOperation operation, string tenantId, Uri link, CancellationToken cancellationToken)
-    {
-        var call = new DefenderCallContext(operation, tenantId, Options.Endpoint(operation.Resource));
-        var message = Pipeline.CreateMessage();
-        call.AttachTo(message);
-        message.Request.Method = RequestMethod.Get;
-        message.Request.Uri.Reset(link);
-        message.Request.Headers.SetValue("Accept", "application/json");
-        message.BufferResponse = false;
-        await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(message, operation, tenantId, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A next link must point at the API that issued it: the bearer token never goes to another host.</summary>
-    internal void EnsureSameOrigin(DefenderOperation operation, Uri link)
-    {
-        var baseUrl = Options.Endpoint(operation.Resource).ApiBaseUrl;
-        if (!string.Equals(link.GetLeftPart(UriPartial.Authority), baseUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+        HttpMessage message;
+        if (link is null)
         {
-            throw new InvalidOperationException($"{operation.Id} returned a next link to another host ({link.Host}) than the API's ({baseUrl.Host}); it was not followed.");
+            message = CreateMessage(operation, tenantId, arguments, top, skip);
         }
+        else
+        {
+            message = Pipeline.CreateMessage();
+            new DefenderCallContext(operation, tenantId, Options.Endpoint(operation.Resource)).AttachTo(message);
+            message.Request.Method = RequestMethod.Get;
+            message.Request.Uri.Reset(link);
+            message.Request.Headers.SetValue("Accept", "application/json");
+        }
+
+        PooledContent.Request(message, Options.MaxResponseBytes);
+        PooledContent? content = null;
+        try
+        {
+            await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            Complete(message, operation, tenantId);
+            // A retry policy of the caller's own does not read bodies: read it here then.
+            content = PooledContent.Take(message)
+                ?? await PooledContent.ReadAsync(message.Response.ContentStream, message.Response.Headers.ContentLength, Options.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            return (message.Response, content, message.Request.Uri.ToUri());
+        }
+        catch (Exception exception) when (Classify(exception, cancellationToken) is { } failure)
+        {
+            content?.Dispose();
+            throw Fail(failure, operation, tenantId, message, exception);
+        }
+    }
+
+    /// <summary>
+    /// Resolves a next link (relative ones against the page that returned it) and checks it points at the API that issued
+    /// it: the bearer token never goes to another host.
+    /// </summary>
+    internal Uri ResolveNextLink(DefenderOperation operation, string tenantId, Uri pageUri, string link, int attempts)
+    {
+        if (!Uri.TryCreate(pageUri, link, out var resolved) || !resolved.IsAbsoluteUri)
+        {
+            throw Fail(DefenderRequestFailure.InvalidResponse, operation, tenantId, attempts, new FormatException("The @odata.nextLink is not a link."));
+        }
+
+        var baseUrl = Options.Endpoint(operation.Resource).ApiBaseUrl;
+        if (!string.Equals(resolved.GetLeftPart(UriPartial.Authority), baseUrl.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+        {
+            throw Fail(DefenderRequestFailure.InvalidResponse, operation, tenantId, attempts, new InvalidOperationException($"The @odata.nextLink points at another host ({resolved.Authority}) than the API's ({baseUrl.Authority}); it was not followed."));
+        }
+
+        return resolved;
+    }
+
+    /// <summary>
+    /// Which failure an exception thrown while calling is, or <see langword="null"/> when it must pass as it is: the
+    /// caller's own cancellation, and the toolkit's typed exceptions.
+    /// </summary>
+    internal static DefenderRequestFailure? Classify(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        DefenderRequestException or MissingPermissionException or Authentication.DefenderAuthenticationException => null,
+        ResponseTooLargeException => DefenderRequestFailure.ResponseTooLarge,
+        OperationCanceledException or TimeoutException => DefenderRequestFailure.Timeout,
+        RequestFailedException { Status: 0, InnerException: OperationCanceledException or TimeoutException } => DefenderRequestFailure.Timeout,
+        RequestFailedException { Status: 0 } or IOException or HttpRequestException or System.Net.Sockets.SocketException => DefenderRequestFailure.Network,
+        JsonException or FormatException or OverflowException or NotSupportedException or ArgumentOutOfRangeException => DefenderRequestFailure.InvalidResponse,
+        _ => null,
+    };
+
+    /// <summary>The exception for a failure that is not a service error answer, naming the operation, tenant and attempts.</summary>
+    internal DefenderRequestException Fail(DefenderRequestFailure failure, DefenderOperation operation, string tenantId, int attempts, Exception cause)
+    {
+        var what = failure switch
+        {
+            DefenderRequestFailure.Network => $"the connection failed or was dropped ({cause.Message.TrimEnd('.')})",
+            DefenderRequestFailure.Timeout => $"no answer within the network timeout of {Options.Retry.NetworkTimeout.TotalSeconds:0.###} s (DefenderClientOptions.Retry.NetworkTimeout)",
+            DefenderRequestFailure.ResponseTooLarge => $"the response is larger than {Options.MaxResponseBytes:N0} bytes (DefenderClientOptions.MaxResponseBytes); ask for smaller pages or raise the cap",
+            DefenderRequestFailure.PageLimitExceeded => $"the list went on past {Options.MaxPagesPerList:N0} pages (DefenderClientOptions.MaxPagesPerList); narrow it with $filter or raise the cap",
+            _ => $"the response could not be read ({cause.Message.TrimEnd('.')})",
+        };
+        var text = $"{operation.Id} for tenant '{tenantId}' failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: {what}.";
+        return new DefenderRequestException(text, failure, status: 0, errorCode: null, serviceMessage: null, target: null, requestId: null, operation.Id, tenantId, retryAfter: null, attempts, cause);
+    }
+
+    private DefenderRequestException Fail(DefenderRequestFailure failure, DefenderOperation operation, string tenantId, HttpMessage message, Exception cause) =>
+        cause is DefenderRequestException typed ? typed : Fail(failure, operation, tenantId, Attempts(message), cause);
+
+    private static int Attempts(HttpMessage message) =>
+        message.TryGetProperty(DefenderRetryPolicy.AttemptsProperty, out var count) && count is int attempts ? attempts : 1;
+
+    private async Task<HttpMessage> SendMessageAsync(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, CancellationToken cancellationToken)
+    {
+        var message = CreateMessage(operation, tenantId, arguments, arguments.Top, arguments.Skip);
+        try
+        {
+            await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (Classify(exception, cancellationToken) is { } failure)
+        {
+            throw Fail(failure, operation, tenantId, message, exception);
+        }
+
+        // The message is not disposed: that would dispose the response the caller receives (its content is buffered).
+        Complete(message, operation, tenantId);
+        return message;
     }
 
     private HttpMessage CreateMessage(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip)
@@ -200,36 +297,23 @@ public class DefenderOperationInvoker
         }
     }
 
-    private static async Task<Response> CompleteAsync(HttpMessage message, DefenderOperation operation, string tenantId, CancellationToken cancellationToken)
+    private void Complete(HttpMessage message, DefenderOperation operation, string tenantId)
     {
-        if (message.Response.IsError || message.Response.Status is < 200 or >= 300)
-        {
-            await PooledContent.BufferAsync(message.Response, async: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        return Complete(message, operation, tenantId);
-    }
-
-    private static Response Complete(HttpMessage message, DefenderOperation operation, string tenantId)
-    {
-        // The message is not disposed: that would dispose the response the caller receives (its content is buffered).
         var response = message.Response;
         if (response.IsError || response.Status is < 200 or >= 300)
         {
             throw CreateException(response, operation, tenantId, message);
         }
-
-        return response;
     }
 
-    private static DefenderRequestException CreateException(Response response, DefenderOperation operation, string tenantId, HttpMessage message)
+    private DefenderRequestException CreateException(Response response, DefenderOperation operation, string tenantId, HttpMessage message)
     {
         var error = ErrorBody.Read(response);
         var requestId = response.Headers.TryGetValue("request-id", out var id) ? id
             : response.Headers.TryGetValue("x-ms-request-id", out var msId) ? msId
             : response.ClientRequestId;
-        var retryAfter = response.Status == 429 ? DefenderRetryPolicy.ServerDelay(response) : null;
-        var retries = message.TryGetProperty(DefenderRetryPolicy.RetryCountProperty, out var count) ? (int)count! : 0;
+        var retryAfter = response.Status is 429 or 503 ? DefenderRetryPolicy.ServerDelay(response, Options.TimeProvider) : null;
+        var attempts = Attempts(message);
 
         var text = new StringBuilder()
             .Append(operation.Id).Append(" for tenant '").Append(tenantId).Append("' failed: ")
@@ -244,14 +328,27 @@ public class DefenderOperationInvoker
             text.Append(": ").Append(error.Message.TrimEnd('.')).Append('.');
         }
 
-        if (retries > 0)
+        if (response.Status is >= 300 and < 400)
         {
-            text.Append(" Gave up after ").Append(retries).Append(retries == 1 ? " retry." : " retries.");
+            // The handlers the toolkit creates do not follow redirects: the token must not follow one to another host.
+            text.Append(" The API answered with a redirect, which is not followed.");
+        }
+
+        if (attempts > 1)
+        {
+            text.Append(" Gave up after ").Append(attempts).Append(" attempts.");
         }
 
         if (retryAfter is { } wait)
         {
-            text.Append(" The service asks to wait ").Append(Math.Ceiling(wait.TotalSeconds)).Append(" s.");
+            text.Append(" The service asks to wait ").Append(wait == TimeSpan.MaxValue ? "longer than a TimeSpan holds" : $"{Math.Ceiling(wait.TotalSeconds):0} s");
+            if (wait > Options.Retry.MaxDelay)
+            {
+                text.Append(", longer than the ").Append(Options.Retry.MaxDelay.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))
+                    .Append(" s this client waits at most (DefenderClientOptions.Retry.MaxDelay)");
+            }
+
+            text.Append('.');
         }
 
         if (error.Target is not null)
@@ -259,6 +356,6 @@ public class DefenderOperationInvoker
             text.Append(" Target: ").Append(error.Target).Append('.');
         }
 
-        return new DefenderRequestException(text.ToString(), response.Status, error.Code, error.Message, error.Target, requestId, operation.Id, tenantId, retryAfter);
+        return new DefenderRequestException(text.ToString(), DefenderRequestFailure.ServiceError, response.Status, error.Code, error.Message, error.Target, requestId, operation.Id, tenantId, retryAfter, attempts);
     }
 }

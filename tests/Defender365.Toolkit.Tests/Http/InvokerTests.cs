@@ -114,7 +114,8 @@ public sealed class InvokerTests(EmulatorFixture fixture) : IClassFixture<Emulat
         }
 
         Assert.Equal(fixture.Emulator.Options.IncidentsPerTenant, ids.Distinct().Count());
-        Assert.Equal(3, Calls("GraphSecurity.ListIncidents") - before);
+        // 57 incidents at the documented maximum of 50 per page ($top=50 on the first request): two pages.
+        Assert.Equal(2, Calls("GraphSecurity.ListIncidents") - before);
     }
 
     [Fact]
@@ -183,7 +184,8 @@ public sealed class InvokerTests(EmulatorFixture fixture) : IClassFixture<Emulat
             Assert.Equal(429, error.Status);
             Assert.Equal("TooManyRequests", error.ErrorCode);
             Assert.Equal(TimeSpan.FromSeconds(1), error.RetryAfter);
-            Assert.Contains("Gave up after 2 retries", error.Message, StringComparison.Ordinal);
+            Assert.Contains("Gave up after 3 attempts", error.Message, StringComparison.Ordinal);
+            Assert.Equal(3, error.Attempts);
             Assert.Equal(3, Calls("ListMachines") - before);
         }
         finally

@@ -8,6 +8,9 @@ public sealed record Incident(long IncidentId, string IncidentName, string Statu
 
 public sealed record IncidentComment(string Comment, string CreatedBy);
 
+/// <summary>An item of the scripted (hostile) API's pages.</summary>
+public sealed record ScriptedItem(string Id);
+
 public sealed record GraphIncident(string Id, string DisplayName, string Status);
 
 public sealed record Machine(string Id, string ComputerDnsName);
@@ -29,6 +32,7 @@ public sealed record GraphHuntingResponse(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(Incident))]
 [JsonSerializable(typeof(GraphIncident))]
+[JsonSerializable(typeof(ScriptedItem))]
 [JsonSerializable(typeof(Machine))]
 [JsonSerializable(typeof(MachineAction))]
 [JsonSerializable(typeof(Indicator))]
