@@ -81,6 +81,15 @@ public sealed partial class CatalogConsistencyTests
     }
 
     [Fact]
+    public void Every_integer_is_int64_because_the_services_send_values_beyond_int32()
+    {
+        // The raw file, so path, query and body fields are seen as well as entity fields.
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "defender-api-catalog.json"));
+        Assert.DoesNotContain("\"int32\"", text, StringComparison.Ordinal);
+        Assert.Contains(Catalog.Entities["IncidentDevice"].Fields, f => f.Name == "rbacGroupId" && f.Type == "int64");
+    }
+
+    [Fact]
     public void Every_entity_and_enum_referenced_exists()
     {
         var problems = new List<string>();

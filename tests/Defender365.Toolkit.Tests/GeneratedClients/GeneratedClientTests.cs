@@ -2,9 +2,10 @@ using System.Reflection;
 using System.Text.Json;
 using Defender365.Toolkit.Authorization;
 using Defender365.Toolkit.Emulator;
+using Defender365.Toolkit.Http;
+using Defender365.Toolkit.Tests.Infrastructure;
 using Defender365.Toolkit.Tests.Generated;
 using Defender365.Toolkit.Tests.Generated.Models;
-using EmulatorFixture = Defender365.Toolkit.Tests.Infrastructure.EmulatorFixture;
 
 namespace Defender365.Toolkit.Tests.GeneratedClients;
 
@@ -49,6 +50,23 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal("analyst@contoso.com", read.Value.AssignedTo);
         Assert.Contains(read.Value.Comments!, c => c.Comment == "Triage started");
         Assert.NotEmpty(read.Value.Alerts!);
+    }
+
+    [Fact]
+    public async Task Models_hold_the_numbers_the_service_sends_and_a_value_they_cannot_is_an_invalid_response()
+    {
+        var body = """{"incidentId":1,"alerts":[{"alertId":"a1","devices":[{"mdatpDeviceId":"d1","rbacGroupId":3000000000}]}]}""";
+        await using var api = await ScriptedApi.StartAsync(fixture.Emulator.Certificate, (context, n) =>
+            ScriptedApi.Json(context, n == 1 ? body : body.Replace("3000000000", "1e400", StringComparison.Ordinal)));
+        var tenant = new DefenderClient(fixture.CreateInvoker(configure: api.Serve)).ForTenant(EmulatorFixture.AllPermissionsTenantId);
+
+        var incident = await tenant.Incidents.GetIncidentAsync(1);
+        Assert.Equal(3_000_000_000L, incident.Value.Alerts![0].Devices![0].RbacGroupId);
+
+        var error = await Assert.ThrowsAsync<DefenderRequestException>(() => tenant.Incidents.GetIncidentAsync(1));
+        Assert.Equal(DefenderRequestFailure.InvalidResponse, error.Failure);
+        Assert.Equal("GetIncident", error.OperationId);
+        Assert.Equal(EmulatorFixture.AllPermissionsTenantId, error.TenantId);
     }
 
     [Fact]
