@@ -8,6 +8,8 @@ namespace Defender365.Toolkit.Emulator;
 public sealed class EmulatorFaults
 {
     private readonly object _gate = new();
+    private readonly Func<long> _lastTokenSerial;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _revokedThrough = new(StringComparer.OrdinalIgnoreCase);
     private int _throttleRemaining;
     private TimeSpan _throttleRetryAfter;
     private bool _throttleHeader;
@@ -15,6 +17,8 @@ public sealed class EmulatorFaults
     private int _failRemaining;
     private int _failStatus;
     private string? _failOperation;
+
+    internal EmulatorFaults(Func<long> lastTokenSerial) => _lastTokenSerial = lastTokenSerial;
 
     /// <summary>Delay added to every API response.</summary>
     public TimeSpan ApiLatency { get; set; }
@@ -49,6 +53,19 @@ public sealed class EmulatorFaults
         }
     }
 
+    /// <summary>
+    /// Revokes every token issued so far for the tenant (an admin removed the app's consent and re-granted it, a key was
+    /// rolled): the APIs answer them with 401 until the client gets a new one. Tokens issued afterwards are accepted.
+    /// </summary>
+    public void RevokeTokens(string tenantId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        _revokedThrough[tenantId] = _lastTokenSerial();
+    }
+
+    internal bool IsRevoked(string tenantId, long tokenSerial) =>
+        _revokedThrough.TryGetValue(tenantId, out var through) && tokenSerial <= through;
+
     /// <summary>Turns every fault off.</summary>
     public void Clear()
     {
@@ -57,6 +74,8 @@ public sealed class EmulatorFaults
             _throttleRemaining = 0;
             _failRemaining = 0;
         }
+
+        _revokedThrough.Clear();
 
         ApiLatency = TimeSpan.Zero;
         TokenLatency = TimeSpan.Zero;

@@ -100,6 +100,11 @@ internal sealed class ApiEndpoint
             return (null, null, Unauthorized(http, graph, "The token's tenant is not known to this service."));
         }
 
+        if (_state.Faults.IsRevoked(tenantId, TokenIssuer.SerialOf(token)))
+        {
+            return (null, null, Unauthorized(http, graph, "The access token has been revoked."));
+        }
+
         var appId = token.TryGetPayloadValue<string>("appid", out var app) ? app : token.TryGetPayloadValue<string>("azp", out var azp) ? azp : string.Empty;
         var roles = token.TryGetPayloadValue<string[]>("roles", out var r) ? r : [];
         if (!operation.Resource.IsSatisfiedBy(operation.ApplicationPermissions, roles))

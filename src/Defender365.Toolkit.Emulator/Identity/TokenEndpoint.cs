@@ -171,31 +171,12 @@ internal sealed class TokenEndpoint
     }
 }
 
-/// <summary>Which catalog resource a token audience belongs to (any cloud's audience, the resource's app id, or a documented alternative).</summary>
+/// <summary>Which catalog resource a token audience belongs to (<see cref="DefenderResource.AcceptsAudience"/>, as the client checks it).</summary>
 internal static class AudienceMap
 {
-    private static readonly Dictionary<string, DefenderResource> Audiences = Build();
-
     public static DefenderResource? ResourceOf(string audience) =>
-        Audiences.TryGetValue(audience.TrimEnd('/'), out var resource) ? resource : null;
+        DefenderCatalog.Default.Resources.FirstOrDefault(r => r.AcceptsAudience(audience));
 
     public static bool IsAudienceOf(string? audience, DefenderResource resource) =>
-        audience is not null && ResourceOf(audience) is { } r && r.Id == resource.Id;
-
-    private static Dictionary<string, DefenderResource> Build()
-    {
-        var map = new Dictionary<string, DefenderResource>(StringComparer.OrdinalIgnoreCase);
-        foreach (var resource in DefenderCatalog.Default.Resources)
-        {
-            map[resource.AppId] = resource;
-            foreach (var cloud in Enum.GetValues<DefenderCloud>())
-            {
-                map.TryAdd(resource.GetEndpoint(cloud).Audience.TrimEnd('/'), resource);
-            }
-        }
-
-        // The Defender for Endpoint docs also give this App ID URI for its scope.
-        map["https://securitycenter.onmicrosoft.com/windowsatpservice"] = DefenderCatalog.Default.GetResource(DefenderResourceIds.WindowsDefenderAtp);
-        return map;
-    }
+        audience is not null && resource.AcceptsAudience(audience);
 }

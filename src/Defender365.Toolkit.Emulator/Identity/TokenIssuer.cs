@@ -20,7 +20,26 @@ internal sealed class TokenIssuer : IDisposable
         _signing = new SigningCredentials(_key, SecurityAlgorithms.RsaSha256);
     }
 
+    private long _serial;
+
     public string KeyId => _key.KeyId;
+
+    /// <summary>The serial number of the last token issued: tokens are numbered in issue order (inside their <c>uti</c>).</summary>
+    public long LastSerial => Interlocked.Read(ref _serial);
+
+    /// <summary>The serial number a token of this issuer carries in its <c>uti</c> (0 for a token it did not issue).</summary>
+    public static long SerialOf(JsonWebToken token)
+    {
+        if (!token.TryGetPayloadValue<string>("uti", out var uti) || uti.Length < 11)
+        {
+            return 0;
+        }
+
+        Span<byte> bytes = stackalloc byte[18];
+        return Convert.TryFromBase64String(uti.PadRight(24, '='), bytes, out var written) && written >= 8
+            ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes)
+            : 0;
+    }
 
     public string Issue(Uri host, string tenantId, string clientId, string audience, IEnumerable<string> roles, TimeSpan lifetime, bool certificateCredential)
     {
@@ -39,7 +58,7 @@ internal sealed class TokenIssuer : IDisposable
             ["oid"] = ServicePrincipalId(tenantId, clientId),
             ["sub"] = ServicePrincipalId(tenantId, clientId),
             ["tid"] = tenantId,
-            ["uti"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('='),
+            ["uti"] = UniqueTokenId(Interlocked.Increment(ref _serial)),
             ["ver"] = "1.0",
         };
         var roleList = roles.ToArray();
@@ -49,6 +68,15 @@ internal sealed class TokenIssuer : IDisposable
         }
 
         return _handler.CreateToken(new SecurityTokenDescriptor { Claims = claims, SigningCredentials = _signing });
+    }
+
+    // Opaque to clients as Entra's is; here it also carries the issue order, so "tokens issued before now" can be revoked.
+    private static string UniqueTokenId(long serial)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, serial);
+        RandomNumberGenerator.Fill(bytes[8..]);
+        return Convert.ToBase64String(bytes).TrimEnd('=');
     }
 
     /// <summary>Validates signature and lifetime; audience and tenant are the caller's to check against the operation.</summary>

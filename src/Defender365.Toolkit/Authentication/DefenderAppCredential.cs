@@ -206,6 +206,13 @@ public sealed class DefenderAppCredential : TokenCredential
         _cache.Invalidate(tenantId);
     }
 
+    /// <summary>
+    /// Drops the token a service refused for one tenant and scope, at most once per <paramref name="minimumInterval"/>
+    /// (see <see cref="TenantTokenCache.TryInvalidate"/>). Used by the HTTP pipeline on a 401 or a missing role.
+    /// </summary>
+    internal bool TryInvalidate(string tenantId, string scope, string refusedToken, TimeSpan minimumInterval) =>
+        _cache.TryInvalidate(new TokenKey(tenantId, scope), refusedToken, minimumInterval);
+
     /// <summary>The admin-consent link for this app in <paramref name="tenantId"/>.</summary>
     public Uri GetAdminConsentUrl(string tenantId, string resourceId = DefenderResourceIds.ThreatProtection) =>
         AdminConsentLinks.AdminConsentUrl(ClientId, tenantId, Cloud, resourceId, authorityHost: AuthorityHost);

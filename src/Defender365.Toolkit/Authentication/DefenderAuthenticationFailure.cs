@@ -44,4 +44,7 @@ public enum DefenderAuthenticationFailure
 
     /// <summary>The token service returned a token for another tenant than the one requested; it was discarded.</summary>
     WrongTenantInToken,
+
+    /// <summary>The credential returned a token for another API than the one called (its <c>aud</c>); the call was not sent.</summary>
+    WrongAudienceInToken,
 }

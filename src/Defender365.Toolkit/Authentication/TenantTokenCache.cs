@@ -90,10 +90,41 @@ internal sealed class TenantTokenCache
             {
                 if (string.Equals(tenant, tenantId, StringComparison.OrdinalIgnoreCase))
                 {
-                    scope.Tenants[tenant] = new Entry(default, RefreshAt: long.MinValue);
+                    scope.Tenants[tenant] = new Entry(default, RefreshAt: long.MinValue, ForcedAt: long.MinValue);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Marks one tenant and scope stale because the service refused <paramref name="refusedToken"/> (a 401, or roles that
+    /// lack a permission), unless a refresh was already forced for the key within <paramref name="minimumInterval"/>:
+    /// refused calls in a loop then cost one token request per interval, not one each. Other scopes are not touched.
+    /// </summary>
+    /// <returns>Whether the next request for the key gets a token other than <paramref name="refusedToken"/>.</returns>
+    public bool TryInvalidate(TokenKey key, string refusedToken, TimeSpan minimumInterval)
+    {
+        if (FindScope(key.Scope) is not { } scope || !scope.Tenants.TryGetValue(key.TenantId, out var entry))
+        {
+            return false;
+        }
+
+        if (!string.Equals(entry.Token.Token, refusedToken, StringComparison.Ordinal))
+        {
+            // Another caller refreshed it already, or marked it stale: the next request gets another token.
+            return true;
+        }
+
+        var now = Now();
+        var interval = _useTickCount ? (long)minimumInterval.TotalMilliseconds : minimumInterval.Ticks;
+        if (entry.ForcedAt != long.MinValue && now - entry.ForcedAt < interval)
+        {
+            return false;
+        }
+
+        // Losing this race means another caller replaced the entry just now: either way the refused token is gone.
+        scope.Tenants.TryUpdate(key.TenantId, new Entry(default, RefreshAt: long.MinValue, ForcedAt: now), entry);
+        return true;
     }
 
     private async Task RunAsync(TokenKey key, Func<TokenKey, bool, Task<AccessToken>> acquire, TaskCompletionSource<AccessToken> completion)
@@ -103,12 +134,12 @@ internal sealed class TenantTokenCache
             // A key we have seen before but that missed is stale (expired by our clock or invalidated): MSAL's cache
             // would hand back the same token, so ask the token service.
             var tenants = GetOrAddScope(key.Scope).Tenants;
-            var stale = tenants.ContainsKey(key.TenantId);
+            var stale = tenants.TryGetValue(key.TenantId, out var previous);
             var token = await acquire(key, stale).ConfigureAwait(false);
             var validFor = token.ExpiresOn - _margin - _time.GetUtcNow();
             if (validFor > TimeSpan.Zero)
             {
-                tenants[key.TenantId] = new Entry(token, Now() + (_useTickCount ? (long)validFor.TotalMilliseconds : validFor.Ticks));
+                tenants[key.TenantId] = new Entry(token, Now() + (_useTickCount ? (long)validFor.TotalMilliseconds : validFor.Ticks), stale ? previous.ForcedAt : long.MinValue);
             }
 
             _inFlight.TryRemove(new KeyValuePair<TokenKey, Task<AccessToken>>(key, completion.Task));
@@ -172,7 +203,8 @@ internal sealed class TenantTokenCache
     /// </summary>
     /// <param name="Token">The token.</param>
     /// <param name="RefreshAt">When to stop serving it, in the unit of <see cref="Now"/>.</param>
-    private readonly record struct Entry(AccessToken Token, long RefreshAt);
+    /// <param name="ForcedAt">When a refusal last forced a refresh of the key (<see cref="long.MinValue"/>: never).</param>
+    private readonly record struct Entry(AccessToken Token, long RefreshAt, long ForcedAt);
 
     private sealed class ScopeTokens(string scope)
     {

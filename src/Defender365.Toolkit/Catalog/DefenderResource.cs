@@ -53,6 +53,25 @@ public sealed class DefenderResource
             ? endpoint
             : throw new ArgumentOutOfRangeException(nameof(cloud), cloud, $"The catalog has no endpoint for {DisplayName} in the {cloud} cloud.");
 
+    /// <summary>
+    /// Whether a token whose audience (<c>aud</c>) is <paramref name="audience"/> is for this API: the resource's app id
+    /// (v2 tokens), or its App ID URI in any cloud (v1 tokens), with or without a trailing slash.
+    /// </summary>
+    public bool AcceptsAudience(string audience)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        var trimmed = audience.TrimEnd('/');
+        return string.Equals(trimmed, AppId, StringComparison.OrdinalIgnoreCase)
+            || _endpoints.Values.Any(e => string.Equals(e.Audience.TrimEnd('/'), trimmed, StringComparison.OrdinalIgnoreCase))
+            || (AlternativeAudiences.TryGetValue(Id, out var alternative) && string.Equals(alternative, trimmed, StringComparison.OrdinalIgnoreCase));
+    }
+
+    // The Defender for Endpoint docs also give this App ID URI for its scope.
+    private static readonly Dictionary<string, string> AlternativeAudiences = new(StringComparer.Ordinal)
+    {
+        [DefenderResourceIds.WindowsDefenderAtp] = "https://securitycenter.onmicrosoft.com/windowsatpservice",
+    };
+
     /// <summary>Looks up a permission by its exact (case-sensitive) name.</summary>
     public bool TryGetPermission(string name, DefenderPermissionKind kind, out DefenderPermission permission) =>
         (kind == DefenderPermissionKind.Application ? _application : _delegated).TryGetValue(name, out permission!);

@@ -44,6 +44,13 @@ public class DefenderClientOptions : ClientOptions
     /// </summary>
     public bool RefreshTokenBeforeReportingMissingPermission { get; set; } = true;
 
+    /// <summary>
+    /// The least time between two fresh tokens forced for one tenant and API by a refusal (a missing role before the
+    /// call, a 401 from the API). Roles in a new token change no faster than consent propagates, and the token service
+    /// throttles apps that ask on every call. Default: 1 minute.
+    /// </summary>
+    public TimeSpan TokenRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The sign-in host for admin-consent links in error messages; default: the cloud's.</summary>
     public Uri? AuthorityHost { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -8,9 +9,17 @@ using Defender365.Toolkit.Catalog;
 namespace Defender365.Toolkit.Http;
 
 /// <summary>
-/// Puts the tenant's bearer token on each attempt and, before the first byte is sent, checks that the token grants a
-/// permission the operation accepts (<see cref="MissingPermissionException"/> otherwise) and belongs to the tenant.
+/// Puts the tenant's bearer token on each attempt and, before the first byte is sent, checks that the token is for the
+/// API called (<c>aud</c>) and the tenant asked for (<c>tid</c>), and grants a permission the operation accepts
+/// (<see cref="MissingPermissionException"/> otherwise). A 401 from the API drops the refused token and sends once more
+/// with a fresh one.
 /// </summary>
+/// <remarks>
+/// A refusal (a missing role, a 401) forces a fresh token at most once per tenant and API within
+/// <see cref="DefenderClientOptions.TokenRefreshInterval"/>: fifty refused calls cost one token request, not fifty, and
+/// the tenant's tokens for other APIs are left alone. Forcing needs a <see cref="DefenderAppCredential"/>; other
+/// credentials serve what they serve.
+/// </remarks>
 internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
 {
     // Claims per token instance: the credential hands out the same string while the token is cached, so this is a
@@ -20,51 +29,82 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
     private readonly TokenCredential _credential;
     private readonly DefenderClientOptions _options;
 
+    // A tenant named by domain: the tenant id of the first token served for it. Every later token must carry the same:
+    // a domain gives no other way to see that a token is another tenant's.
+    private readonly ConcurrentDictionary<string, string> _tenantIdsByName = new(StringComparer.OrdinalIgnoreCase);
+
     public TenantAuthenticationPolicy(TokenCredential credential, DefenderClientOptions options)
     {
         _credential = credential;
         _options = options;
     }
 
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        await AuthorizeAsync(message, async: true).ConfigureAwait(false);
-        await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
-    }
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessCoreAsync(message, pipeline, async: true);
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        AuthorizeAsync(message, async: false).AsTask().GetAwaiter().GetResult();
-        ProcessNext(message, pipeline);
-    }
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        ProcessCoreAsync(message, pipeline, async: false).AsTask().GetAwaiter().GetResult();
 
-    private async ValueTask AuthorizeAsync(HttpMessage message, bool async)
+    private async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
     {
         var call = DefenderCallContext.Of(message);
+        var token = await AuthorizeAsync(message, call, async).ConfigureAwait(false);
+        await SendAsync(message, pipeline, async).ConfigureAwait(false);
+
+        // A revoked or rotated token stays in every cache until it expires: drop it and try once with a fresh one.
+        if (message.Response.Status == 401 && TryForceRefresh(call, token))
+        {
+            message.Response.ContentStream?.Dispose();
+            await AuthorizeAsync(message, call, async).ConfigureAwait(false);
+            await SendAsync(message, pipeline, async).ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask SendAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
+    {
+        if (async)
+        {
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+        else
+        {
+            ProcessNext(message, pipeline);
+        }
+    }
+
+    private async ValueTask<string> AuthorizeAsync(HttpMessage message, DefenderCallContext call, bool async)
+    {
         var request = new TokenRequestContext([call.Endpoint.DefaultScope], tenantId: call.TenantId);
         var token = await GetTokenAsync(request, message.CancellationToken, async).ConfigureAwait(false);
 
-        if (_options.ValidatePermissions && ClaimsOf(token.Token) is { } claims)
+        // Opaque tokens cannot be inspected: the API stays the judge.
+        if (ClaimsOf(token.Token) is { } claims)
         {
+            CheckAudience(call, claims);
             CheckTenant(call, claims);
-            if (!Grants(call.Operation, claims)
+            if (_options.ValidatePermissions && !Grants(call.Operation, claims)
                 && _options.RefreshTokenBeforeReportingMissingPermission
-                && _credential is DefenderAppCredential appCredential)
+                && TryForceRefresh(call, token.Token))
             {
                 // Consent granted after this token was issued shows only in a new token: ask once before failing.
-                appCredential.Invalidate(call.TenantId);
                 token = await GetTokenAsync(request, message.CancellationToken, async).ConfigureAwait(false);
                 claims = ClaimsOf(token.Token) ?? claims;
+                CheckAudience(call, claims);
+                CheckTenant(call, claims);
             }
 
-            if (!Grants(call.Operation, claims))
+            if (_options.ValidatePermissions && !Grants(call.Operation, claims))
             {
                 throw Missing(call, claims);
             }
         }
 
         message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + token.Token);
+        return token.Token;
     }
+
+    private bool TryForceRefresh(DefenderCallContext call, string refusedToken) =>
+        _credential is DefenderAppCredential appCredential
+        && appCredential.TryInvalidate(call.TenantId, call.Endpoint.DefaultScope, refusedToken, _options.TokenRefreshInterval);
 
     private async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext request, CancellationToken cancellationToken, bool async) =>
         async
@@ -78,7 +118,6 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
             return claims;
         }
 
-        // Opaque tokens cannot be inspected: the API stays the judge.
         if (!AccessTokenClaims.TryParse(token, out claims))
         {
             return null;
@@ -93,17 +132,47 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
             ? operation.Resource.IsSatisfiedBy(operation.ApplicationPermissions, claims.Roles)
             : operation.Resource.IsSatisfiedBy(operation.DelegatedPermissions, claims.Scopes);
 
-    private static void CheckTenant(DefenderCallContext call, AccessTokenClaims claims)
+    // A token for another API would be refused by it with a 401 at best, and would tempt a "missing permission" report
+    // that tells the user to consent to something they already have.
+    private static void CheckAudience(DefenderCallContext call, AccessTokenClaims claims)
     {
-        if (Guid.TryParse(call.TenantId, out var requested) && Guid.TryParse(claims.TenantId, out var issued) && requested != issued)
+        var resource = call.Operation.Resource;
+        if (claims.Audience is { } audience && !resource.AcceptsAudience(audience))
         {
             throw new DefenderAuthenticationException(
-                $"The credential returned a token for tenant '{claims.TenantId}' for a call to tenant '{call.TenantId}'; the call was not sent.",
-                DefenderAuthenticationFailure.WrongTenantInToken,
+                $"The credential returned a token for audience '{audience}' for a call to {resource.DisplayName} ({call.Operation.Id}), which accepts tokens for '{call.Endpoint.Audience}'; the call was not sent. A credential must get the token for the scope the pipeline asks for ('{call.Endpoint.DefaultScope}').",
+                DefenderAuthenticationFailure.WrongAudienceInToken,
                 call.TenantId,
                 claims.AppId ?? string.Empty);
         }
     }
+
+    private void CheckTenant(DefenderCallContext call, AccessTokenClaims claims)
+    {
+        if (!Guid.TryParse(claims.TenantId, out var issued))
+        {
+            return;
+        }
+
+        if (Guid.TryParse(call.TenantId, out var requested))
+        {
+            if (requested != issued)
+            {
+                throw WrongTenant(call, claims, $"The credential returned a token for tenant '{claims.TenantId}' for a call to tenant '{call.TenantId}'; the call was not sent.");
+            }
+
+            return;
+        }
+
+        var pinned = _tenantIdsByName.GetOrAdd(call.TenantId, claims.TenantId!);
+        if (!string.Equals(pinned, claims.TenantId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw WrongTenant(call, claims, $"The credential returned a token for tenant '{claims.TenantId}' for a call to '{call.TenantId}', which is tenant '{pinned}' (its id in the first token served for it); the call was not sent.");
+        }
+    }
+
+    private static DefenderAuthenticationException WrongTenant(DefenderCallContext call, AccessTokenClaims claims, string message) =>
+        new(message, DefenderAuthenticationFailure.WrongTenantInToken, call.TenantId, claims.AppId ?? string.Empty);
 
     private MissingPermissionException Missing(DefenderCallContext call, AccessTokenClaims claims)
     {
