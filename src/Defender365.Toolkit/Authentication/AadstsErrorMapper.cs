@@ -157,14 +157,25 @@ internal static partial class AadstsErrorMapper
         return newline < 0 ? message : message[..newline];
     }
 
-    /// <summary>Removes the secret from a text, should any layer have echoed it.</summary>
-    internal static string Redact(string text, TokenRequestFacts facts) =>
-        facts.Secret is { Length: > 0 } secret ? text.Replace(secret, "***", StringComparison.Ordinal) : text;
+    /// <summary>
+    /// Removes the secret from a text, should any layer have echoed it: as it is, and in the forms a form body, a URL, a
+    /// JSON string or an HTML page would carry it (a secret with <c>+ / = &amp;</c> is echoed encoded).
+    /// </summary>
+    internal static string Redact(string text, TokenRequestFacts facts)
+    {
+        foreach (var form in facts.SecretForms)
+        {
+            text = text.Replace(form, "***", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return text;
+    }
 
     /// <summary>Keeps the inner exception unless its text contains the secret; then replaces it with a redacted copy.</summary>
     private static Exception Scrub(Exception exception, TokenRequestFacts facts)
     {
-        if (facts.Secret is not { Length: > 0 } secret || !exception.ToString().Contains(secret, StringComparison.Ordinal))
+        var all = exception.ToString();
+        if (!facts.SecretForms.Any(form => all.Contains(form, StringComparison.OrdinalIgnoreCase)))
         {
             return exception;
         }
@@ -214,6 +225,22 @@ internal sealed class TokenRequestFacts(string tenantId, string clientId, Uri au
     public Uri AuthorityHost { get; } = authorityHost;
 
     public string? Secret { get; } = secret;
+
+    /// <summary>The secret and its encoded forms, longest first (so a longer form is replaced before a part of it).</summary>
+    public IReadOnlyList<string> SecretForms { get; } = secret is { Length: > 0 }
+        ?
+        [
+            .. new[]
+            {
+                secret,
+                Uri.EscapeDataString(secret),
+                System.Net.WebUtility.UrlEncode(secret),
+                System.Net.WebUtility.HtmlEncode(secret),
+                System.Text.Encodings.Web.JavaScriptEncoder.Default.Encode(secret),
+                System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(secret),
+            }.Distinct(StringComparer.OrdinalIgnoreCase).OrderByDescending(f => f.Length),
+        ]
+        : [];
 
     public bool SecretLooksLikeId => Secret is not null && Guid.TryParse(Secret, out _);
 

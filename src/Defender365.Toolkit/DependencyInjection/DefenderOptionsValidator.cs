@@ -5,7 +5,8 @@ namespace Defender365.Toolkit.DependencyInjection;
 
 /// <summary>
 /// Checks the <c>Defender</c> section at start-up, so a mistake stops the app with a sentence that names the setting,
-/// rather than a sign-in failure at the first call. Messages never contain the secret.
+/// rather than a sign-in failure at the first call. Messages name settings and never echo a value: a secret pasted into
+/// the wrong setting would otherwise be printed in the start-up exception.
 /// </summary>
 internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOptions<DefenderOptions>
 {
@@ -18,7 +19,7 @@ internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOp
         }
         else if (!Guid.TryParse(options.ClientId, out _))
         {
-            problems.Add($"{sectionPath}:ClientId '{options.ClientId}' is not a GUID: use the app registration's Application (client) ID.");
+            problems.Add($"{sectionPath}:ClientId is not a GUID: use the app registration's Application (client) ID.");
         }
 
         var hasSecret = !string.IsNullOrEmpty(options.ClientSecret);
@@ -38,7 +39,7 @@ internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOp
 
         if (!Enum.TryParse<DefenderCloud>(options.Cloud, ignoreCase: true, out var cloud) || !Enum.IsDefined(cloud) || int.TryParse(options.Cloud, out _))
         {
-            problems.Add($"{sectionPath}:Cloud '{options.Cloud}' is unknown: use {string.Join(", ", Enum.GetNames<DefenderCloud>())}.");
+            problems.Add($"{sectionPath}:Cloud is not a known cloud: use {string.Join(", ", Enum.GetNames<DefenderCloud>())}.");
         }
 
         if (options.AllowedTenants.Count == 0)
@@ -48,7 +49,7 @@ internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOp
 
         if (options.AuthorityHost is { } host && host.Scheme != Uri.UriSchemeHttps)
         {
-            problems.Add($"{sectionPath}:AuthorityHost must use HTTPS; got '{host}'.");
+            problems.Add($"{sectionPath}:AuthorityHost must use HTTPS.");
         }
 
         foreach (var resourceId in options.Endpoints.Keys)

@@ -77,6 +77,30 @@ public sealed class AuthenticationErrorTests(EmulatorFixture fixture) : IClassFi
         Assert.Equal(DefenderAuthenticationFailure.InvalidClientCertificate, error.Failure);
     }
 
+    [Theory]
+    [InlineData("Ab+c/d=e&f~g Q8~x")]
+    [InlineData("<secret>\"quoted\"&amp;")]
+    public void A_secret_echoed_in_any_encoding_is_redacted(string secret)
+    {
+        var facts = new TokenRequestFacts("t", EmulatorOptions.DemoClientId, new Uri("https://login.example/"), () => new Uri("https://login.example/consent"), secret);
+        var echoes = new[]
+        {
+            secret,
+            Uri.EscapeDataString(secret),
+            Uri.EscapeDataString(secret).ToLowerInvariant(),
+            System.Net.WebUtility.UrlEncode(secret),
+            System.Net.WebUtility.HtmlEncode(secret),
+            System.Text.Json.JsonSerializer.Serialize(secret).Trim('"'),
+            System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(secret),
+        };
+
+        foreach (var echo in echoes)
+        {
+            var redacted = AadstsErrorMapper.Redact($"client_secret={echo}&grant_type=client_credentials", facts);
+            Assert.Equal("client_secret=***&grant_type=client_credentials", redacted);
+        }
+    }
+
     [Fact]
     public async Task Unreachable_token_service_is_transient()
     {

@@ -78,7 +78,27 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
             ["Cloud"] = "China",
         });
 
-        Assert.Contains("Defender:Cloud 'China' is unknown: use Commercial, GCC, GCCHigh, DoD.", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Defender:Cloud is not a known cloud: use Commercial, GCC, GCCHigh, DoD.", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("China", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secret_pasted_into_the_wrong_setting_is_not_echoed()
+    {
+        const string Pasted = "Xy7Q~pasted-into-the-wrong-setting";
+        var failure = ValidationFailure(new()
+        {
+            ["ClientId"] = Pasted,
+            ["Cloud"] = Pasted,
+            ["AuthorityHost"] = "http://" + Pasted + "@login.example/",
+            ["ClientSecret"] = ClientSecretValue,
+            ["AllowedTenants:0"] = "*",
+        });
+
+        Assert.Contains("Defender:ClientId is not a GUID", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Defender:Cloud is not a known cloud", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Defender:AuthorityHost must use HTTPS", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Pasted, failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
