@@ -361,7 +361,8 @@ internal sealed class JsonReader
         while (!AtEnd)
         {
             var c = Current;
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\uFEFF')
+            // JSON's whitespace is these four; a byte order mark only opens a document.
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || (c == '\uFEFF' && _position == 0))
             {
                 _position++;
             }

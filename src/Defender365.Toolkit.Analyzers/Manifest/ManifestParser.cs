@@ -96,6 +96,9 @@ internal static class ManifestParser
         return new ManifestParseResult(path, new ScopeManifestSpec(ns, cloud, resources), diagnostics.ToEquatableArray());
     }
 
+    private const int MaxNamespaceLength = 512;
+    private const int MaxNamespaceParts = 32;
+
     private static string? ReadNamespace(Context context, JsonNode value)
     {
         if (value is not JsonString text)
@@ -104,10 +107,25 @@ internal static class ManifestParser
             return null;
         }
 
-        var parts = text.Value.Split('.');
-        if (text.Value.Length == 0 || parts.Any(p => !SyntaxFacts.IsValidIdentifier(p) || SyntaxFacts.GetKeywordKind(p) != SyntaxKind.None))
+        // Limits well above any real namespace: a 5,000-part one was accepted and took 86 s to compile.
+        if (text.Value.Length > MaxNamespaceLength)
         {
-            context.Invalid(value.Span, $"'{text.Value}' is not a valid C# namespace (identifiers separated by dots, no keywords).");
+            context.Invalid(value.Span, $"The namespace is {text.Value.Length} characters long: at most {MaxNamespaceLength} characters.");
+            return null;
+        }
+
+        var parts = text.Value.Split('.');
+        if (parts.Length > MaxNamespaceParts)
+        {
+            context.Invalid(value.Span, $"The namespace has {parts.Length} parts: at most {MaxNamespaceParts} parts.");
+            return null;
+        }
+
+        // Contextual keywords too: the generated code declares 'var' locals and types in the namespace, and a namespace
+        // named 'var', 'dynamic', 'nameof' or 'global' turns those into errors (CS0118) in code the user cannot edit.
+        if (text.Value.Length == 0 || parts.Any(p => !SyntaxFacts.IsValidIdentifier(p) || SyntaxFacts.GetKeywordKind(p) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(p) != SyntaxKind.None))
+        {
+            context.Invalid(value.Span, $"'{text.Value}' is not a valid C# namespace (identifiers separated by dots, no keywords or contextual keywords such as var, dynamic, nameof, global).");
             return null;
         }
 

@@ -109,6 +109,52 @@ public sealed class ManifestParserTests
         Single("""{ "cloud": "gcchigh", "permissions": {} }""", "DEF1001", "\"gcchigh\"", "Did you mean 'GCCHigh'?");
     }
 
+    [Theory]
+    [InlineData("var.dynamic.nameof")]
+    [InlineData("Contoso.var")]
+    [InlineData("global.Contoso")]
+    [InlineData("Contoso.record")]
+    [InlineData("Contoso..Defender")]
+    [InlineData("Contoso.Defender.")]
+    [InlineData("Contoso.1Defender")]
+    [InlineData("Contoso Defender")]
+    public void A_namespace_the_generated_code_could_not_use_is_DEF1001_at_its_value(string ns) =>
+        Single($$"""{ "namespace": "{{ns}}", "permissions": {} }""", "DEF1001", $"\"{ns}\"", "not a valid C# namespace");
+
+    [Fact]
+    public void A_namespace_too_long_to_be_meant_is_DEF1001_before_any_code_is_generated()
+    {
+        var huge = string.Join(".", Enumerable.Repeat("A", 5000));
+        Single($$"""{ "namespace": "{{huge}}", "permissions": {} }""", "DEF1001", $"\"{huge}\"", "at most 512 characters");
+        var deep = string.Join(".", Enumerable.Repeat("A", 40));
+        Single($$"""{ "namespace": "{{deep}}", "permissions": {} }""", "DEF1001", $"\"{deep}\"", "at most 32 parts");
+        var wide = new string('N', 600);
+        Single($$"""{ "namespace": "{{wide}}", "permissions": {} }""", "DEF1001", $"\"{wide}\"", "at most 512 characters");
+    }
+
+    [Theory]
+    [InlineData("Contoso.Defender")]
+    [InlineData("_Private.X9")]
+    [InlineData("Ünïcode.Naméspace")]
+    public void A_valid_namespace_is_accepted_and_the_generated_code_compiles(string ns)
+    {
+        var manifest = $$"""{ "namespace": "{{ns}}", "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""";
+        Assert.Empty(Parse(manifest).Diagnostics);
+        var (_, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver(manifest), GeneratorHarness.Compilation());
+        Assert.Empty(diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void A_byte_order_mark_is_whitespace_only_at_the_start_of_the_manifest()
+    {
+        Assert.Empty(Parse("\uFEFF" + WithPermissions("{}")).Diagnostics);
+        var inside = WithPermissions("{}").Replace("\"permissions\"", "\uFEFF\"permissions\"", StringComparison.Ordinal);
+        var diagnostic = Assert.Single(Parse(inside).Diagnostics);
+        Assert.Equal("DEF1001", diagnostic.Id);
+        Assert.Equal(inside.IndexOf('\uFEFF', StringComparison.Ordinal), diagnostic.Location.Span.Start);
+    }
+
     [Fact]
     public void Missing_permissions_is_DEF1001_at_the_start() =>
         Single("""{ "namespace": "A.B" }""", "DEF1001", "{", "no 'permissions'");
