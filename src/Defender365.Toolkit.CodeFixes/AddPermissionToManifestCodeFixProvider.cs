@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -30,7 +29,7 @@ public sealed class AddPermissionToManifestCodeFixProvider : CodeFixProvider
     {
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Read(diagnostic) is not { } permission || FindManifest(context.Document.Project) is not { } manifest)
+            if (Read(diagnostic) is not { } permission || FindManifest(context.Document.Project, diagnostic) is not { } manifest)
             {
                 continue;
             }
@@ -50,11 +49,14 @@ public sealed class AddPermissionToManifestCodeFixProvider : CodeFixProvider
             ? (resource, name)
             : null;
 
-    internal static TextDocument? FindManifest(Project project) =>
-        project.AdditionalDocuments
-            .Where(d => string.Equals(Path.GetFileName(d.FilePath ?? d.Name), ManifestParser.FileName, System.StringComparison.OrdinalIgnoreCase))
-            .OrderBy(d => d.FilePath, System.StringComparer.Ordinal)
-            .FirstOrDefault();
+    /// <summary>
+    /// The manifest the analyzer read, named in the diagnostic: found by name or by <c>Defender365Manifest</c> metadata,
+    /// which only the analyzer can see, so the fix edits exactly that file.
+    /// </summary>
+    internal static TextDocument? FindManifest(Project project, Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(UndeclaredPermissionAnalyzer.ManifestPathProperty, out var path) && path is not null
+            ? project.AdditionalDocuments.FirstOrDefault(d => string.Equals(d.FilePath, path, System.StringComparison.Ordinal))
+            : null;
 
     /// <summary>Adds every permission (once) to the manifest in one edit of the document.</summary>
     internal static async Task<Solution> ApplyAsync(Solution solution, DocumentId manifestId, IEnumerable<(string Resource, string Name)> permissions, CancellationToken cancellationToken)
@@ -80,14 +82,14 @@ public sealed class AddPermissionToManifestCodeFixProvider : CodeFixProvider
             var work = new List<(ProjectId Project, DocumentId Manifest, List<(string, string)> Permissions)>();
             foreach (var project in projects)
             {
-                if (FindManifest(project) is not { } manifest)
+                var diagnostics = fixAllContext.Scope == FixAllScope.Document && fixAllContext.Document is { } document
+                    ? await fixAllContext.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false)
+                    : await fixAllContext.GetAllDiagnosticsAsync(project).ConfigureAwait(false);
+                if (diagnostics.IsEmpty || FindManifest(project, diagnostics[0]) is not { } manifest)
                 {
                     continue;
                 }
 
-                var diagnostics = fixAllContext.Scope == FixAllScope.Document && fixAllContext.Document is { } document
-                    ? await fixAllContext.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false)
-                    : await fixAllContext.GetAllDiagnosticsAsync(project).ConfigureAwait(false);
                 var permissions = diagnostics.Select(Read).Where(p => p is not null).Select(p => p!.Value).ToList();
                 if (permissions.Count > 0)
                 {

@@ -37,6 +37,9 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
     /// <summary>The permission the code fix adds.</summary>
     public const string PermissionProperty = "Permission";
 
+    /// <summary>The path of the manifest the analyzer read (by name or by <c>Defender365Manifest</c> metadata): the file the code fix edits.</summary>
+    public const string ManifestPathProperty = "ManifestPath";
+
     /// <summary>DEF2001. Format: "{0} needs {1} on {2}, which defender-scopes.json does not declare".</summary>
     internal static readonly DiagnosticDescriptor Rule = new(
         RuleIdentifiers.UndeclaredPermission,
@@ -82,7 +85,7 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var analysis = new CompilationAnalysis(attribute, httpClient, manifest.Spec);
+            var analysis = new CompilationAnalysis(attribute, httpClient, manifest.Spec, manifest.Path);
             if (attribute is not null)
             {
                 start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
@@ -113,11 +116,14 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         private readonly ConcurrentDictionary<(string Resource, string Permission), bool> _needed = new();
         private int _checkedCalls;
 
-        public CompilationAnalysis(INamedTypeSymbol? attribute, INamedTypeSymbol? httpClient, ScopeManifestSpec manifest)
+        private readonly string _manifestPath;
+
+        public CompilationAnalysis(INamedTypeSymbol? attribute, INamedTypeSymbol? httpClient, ScopeManifestSpec manifest, string manifestPath)
         {
             _attribute = attribute;
             _httpClient = httpClient;
             _manifest = manifest;
+            _manifestPath = manifestPath;
         }
 
         /// <summary>
@@ -263,7 +269,8 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
 
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(ResourceDisplayNameProperty, requirement.Resource.DisplayName)
-                .Add(PermissionProperty, requirement.AnyOf[0]);
+                .Add(PermissionProperty, requirement.AnyOf[0])
+                .Add(ManifestPathProperty, _manifestPath);
             report(Diagnostic.Create(Rule, location, properties, operation, requirement.AnyOf[0], requirement.Resource.DisplayName));
         }
 

@@ -27,7 +27,7 @@ public sealed class AddPermissionToManifestCodeFixTests
         """;
 
     // source: C# with each expected DEF2001 marked {|DEF2001:Name|}.
-    private static async Task VerifyAsync(string source, string manifest, string fixedManifest, int diagnostics, bool fixAll = false)
+    private static async Task VerifyAsync(string source, string manifest, string fixedManifest, int diagnostics, bool fixAll = false, string manifestPath = "/0/defender-scopes.json")
     {
         var test = new CSharpCodeFixTest<UndeclaredPermissionAnalyzer, AddPermissionToManifestCodeFixProvider, DefaultVerifier>
         {
@@ -35,14 +35,16 @@ public sealed class AddPermissionToManifestCodeFixTests
             TestState =
             {
                 Sources = { source, Api },
-                AdditionalFiles = { ("/0/defender-scopes.json", SourceText.From(manifest)) },
+                AdditionalFiles = { (manifestPath, SourceText.From(manifest)) },
+                // As the package's targets give an AdditionalFiles item marked Defender365Manifest="true".
+                AnalyzerConfigFiles = { ("/.globalconfig", $"is_global = true\n\n[{manifestPath}]\nbuild_metadata.AdditionalFiles.Defender365Manifest = true\n") },
                 AdditionalReferences = { MetadataReference.CreateFromFile(typeof(Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute).Assembly.Location) },
             },
             FixedState =
             {
                 // The calls stay; their diagnostics are gone because the manifest now declares what they need.
                 Sources = { System.Text.RegularExpressions.Regex.Replace(source, @"\{\|DEF2001:([^|]*)\|\}", "$1"), Api },
-                AdditionalFiles = { ("/0/defender-scopes.json", SourceText.From(fixedManifest)) },
+                AdditionalFiles = { (manifestPath, SourceText.From(fixedManifest)) },
             },
             CodeActionEquivalenceKey = nameof(AddPermissionToManifestCodeFixProvider),
         };
@@ -63,6 +65,14 @@ public sealed class AddPermissionToManifestCodeFixTests
 
         await test.RunAsync();
     }
+
+    [Fact]
+    public Task Edits_a_manifest_marked_by_item_metadata_whatever_its_name() => VerifyAsync(
+        "class App { void Run(Clients c) { c.{|DEF2001:UpdateIncident|}(); } }",
+        """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""",
+        """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All", "Incident.ReadWrite.All"] } } }""",
+        diagnostics: 1,
+        manifestPath: "/0/config/my-scopes.json");
 
     [Fact]
     public Task Adds_to_a_single_line_application_array() => VerifyAsync(
