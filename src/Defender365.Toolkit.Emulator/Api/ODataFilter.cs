@@ -1,19 +1,22 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Defender365.Toolkit.Emulator.Api;
 
 /// <summary>
 /// The subset of OData <c>$filter</c> the Defender APIs document: comparisons (<c>eq ne gt ge lt le</c>) of a field with a
-/// string, number, boolean, null or unquoted date literal, joined by <c>and</c>/<c>or</c>. Anything else is an
-/// <c>ODataError</c>, as the service answers.
+/// string, number, boolean, null or unquoted date literal, joined by <c>and</c> (binding tighter) and <c>or</c>, grouped
+/// with parentheses. Anything else is an <c>ODataError</c>, as the service answers.
 /// </summary>
-internal sealed partial class ODataFilter
+/// <remarks>
+/// Read by a tokenizer and a recursive-descent parser, not by splitting on words: <c>'Sales and Marketing'</c> is one
+/// string, and <c>(a or b) and c</c> is not <c>a or (b and c)</c>.
+/// </remarks>
+internal sealed class ODataFilter
 {
-    private readonly List<List<Comparison>> _anyOfAll;
+    private readonly Node _root;
 
-    private ODataFilter(List<List<Comparison>> anyOfAll) => _anyOfAll = anyOfAll;
+    private ODataFilter(Node root) => _root = root;
 
     public static bool TryParse(string? text, out ODataFilter? filter, out string error)
     {
@@ -24,38 +27,90 @@ internal sealed partial class ODataFilter
             return true;
         }
 
-        var groups = new List<List<Comparison>>();
-        foreach (var orPart in OrSplit().Split(text.Trim()))
+        try
         {
-            var all = new List<Comparison>();
-            foreach (var andPart in AndSplit().Split(orPart.Trim()))
-            {
-                var match = ComparisonPattern().Match(andPart.Trim());
-                if (!match.Success)
-                {
-                    error = $"Syntax error in $filter near '{andPart.Trim()}'. Supported: <field> eq|ne|gt|ge|lt|le <literal>, joined by and/or.";
-                    return false;
-                }
-
-                all.Add(new Comparison(match.Groups["field"].Value, match.Groups["op"].Value.ToLowerInvariant(), ParseLiteral(match.Groups["value"].Value)));
-            }
-
-            groups.Add(all);
+            var parser = new Parser(Tokenize(text));
+            var root = parser.ParseOr();
+            parser.ExpectEnd();
+            filter = new ODataFilter(root);
+            return true;
         }
-
-        filter = new ODataFilter(groups);
-        return true;
+        catch (FormatException e)
+        {
+            error = $"Syntax error in $filter: {e.Message} Supported: <field> eq|ne|gt|ge|lt|le <literal>, joined by and/or, grouped with parentheses.";
+            return false;
+        }
     }
 
-    public bool Matches(JsonObject item) => _anyOfAll.Any(all => all.All(c => c.Matches(item)));
+    public bool Matches(JsonObject item) => _root.Matches(item);
 
-    private static object? ParseLiteral(string literal)
+    private static List<Token> Tokenize(string text)
     {
-        if (literal.StartsWith('\'') && literal.EndsWith('\'') && literal.Length >= 2)
+        var tokens = new List<Token>();
+        var i = 0;
+        while (i < text.Length)
         {
-            return literal[1..^1].Replace("''", "'", StringComparison.Ordinal);
+            var c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+            }
+            else if (c is '(' or ')')
+            {
+                tokens.Add(new Token(c == '(' ? TokenKind.Open : TokenKind.Close, c.ToString(), i++));
+            }
+            else if (c == '\'')
+            {
+                var start = i++;
+                var value = new System.Text.StringBuilder();
+                while (true)
+                {
+                    if (i >= text.Length)
+                    {
+                        throw new FormatException($"the string starting at position {start} has no closing quote.");
+                    }
+
+                    if (text[i] == '\'')
+                    {
+                        if (i + 1 < text.Length && text[i + 1] == '\'')
+                        {
+                            value.Append('\'');
+                            i += 2;
+                            continue;
+                        }
+
+                        i++;
+                        break;
+                    }
+
+                    value.Append(text[i++]);
+                }
+
+                tokens.Add(new Token(TokenKind.String, value.ToString(), start));
+            }
+            else
+            {
+                var start = i;
+                while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not '(' and not ')' and not '\'')
+                {
+                    i++;
+                }
+
+                tokens.Add(new Token(TokenKind.Word, text[start..i], start));
+            }
         }
 
+        return tokens;
+    }
+
+    private static object? ParseLiteral(Token token)
+    {
+        if (token.Kind == TokenKind.String)
+        {
+            return token.Text;
+        }
+
+        var literal = token.Text;
         if (literal == "null")
         {
             return null;
@@ -76,12 +131,122 @@ internal sealed partial class ODataFilter
             return date;
         }
 
+        // An unquoted word (an enum value written bare) compares as a string, as before.
         return literal;
     }
 
-    private sealed record Comparison(string Field, string Operator, object? Value)
+    private enum TokenKind
     {
-        public bool Matches(JsonObject item)
+        Word,
+        String,
+        Open,
+        Close,
+    }
+
+    private readonly record struct Token(TokenKind Kind, string Text, int Position)
+    {
+        public bool IsWord(string word) => Kind == TokenKind.Word && string.Equals(Text, word, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>or := and ('or' and)*; and := primary ('and' primary)*; primary := '(' or ')' | field op literal.</summary>
+    private sealed class Parser(List<Token> tokens)
+    {
+        private static readonly string[] Operators = ["eq", "ne", "gt", "ge", "lt", "le"];
+        private int _next;
+
+        public Node ParseOr()
+        {
+            var left = ParseAnd();
+            while (Peek() is { } token && token.IsWord("or"))
+            {
+                _next++;
+                left = new Or(left, ParseAnd());
+            }
+
+            return left;
+        }
+
+        public void ExpectEnd()
+        {
+            if (Peek() is { } extra)
+            {
+                throw new FormatException($"unexpected '{extra.Text}' at position {extra.Position}.");
+            }
+        }
+
+        private Node ParseAnd()
+        {
+            var left = ParsePrimary();
+            while (Peek() is { } token && token.IsWord("and"))
+            {
+                _next++;
+                left = new And(left, ParsePrimary());
+            }
+
+            return left;
+        }
+
+        private Node ParsePrimary()
+        {
+            var token = Take("a comparison or '('");
+            if (token.Kind == TokenKind.Open)
+            {
+                var inner = ParseOr();
+                if (Take("')'") is not { Kind: TokenKind.Close })
+                {
+                    throw new FormatException($"expected ')' to close the '(' at position {token.Position}.");
+                }
+
+                return inner;
+            }
+
+            if (token.Kind != TokenKind.Word || !IsField(token.Text))
+            {
+                throw new FormatException($"expected a field name at position {token.Position}, found '{token.Text}'.");
+            }
+
+            var op = Take("an operator");
+            if (op.Kind != TokenKind.Word || !Operators.Contains(op.Text, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new FormatException($"'{op.Text}' at position {op.Position} is not a supported operator (eq, ne, gt, ge, lt, le).");
+            }
+
+            var value = Take("a literal");
+            if (value.Kind is TokenKind.Open or TokenKind.Close)
+            {
+                throw new FormatException($"expected a literal at position {value.Position}.");
+            }
+
+            return new Comparison(token.Text, op.Text.ToLowerInvariant(), ParseLiteral(value));
+        }
+
+        private static bool IsField(string text) =>
+            text.Length > 0 && (char.IsAsciiLetter(text[0]) || text[0] == '_') && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '/');
+
+        private Token? Peek() => _next < tokens.Count ? tokens[_next] : null;
+
+        private Token Take(string expected) =>
+            _next < tokens.Count ? tokens[_next++] : throw new FormatException($"the filter ends where {expected} was expected.");
+    }
+
+    private abstract record Node
+    {
+        public abstract bool Matches(JsonObject item);
+    }
+
+    private sealed record And(Node Left, Node Right) : Node
+    {
+        public override bool Matches(JsonObject item) => Left.Matches(item) && Right.Matches(item);
+    }
+
+    private sealed record Or(Node Left, Node Right) : Node
+    {
+        public override bool Matches(JsonObject item) => Left.Matches(item) || Right.Matches(item);
+    }
+
+    private sealed record Comparison(string Field, string Operator, object? Value) : Node
+    {
+        public override bool Matches(JsonObject item)
         {
             var node = item.FirstOrDefault(p => string.Equals(p.Key, Field, StringComparison.OrdinalIgnoreCase)).Value;
             var order = Compare(node, Value);
@@ -109,7 +274,7 @@ internal sealed partial class ODataFilter
             return value switch
             {
                 string s when element.TryGetValue<string>(out var text) => string.Compare(text, s, StringComparison.OrdinalIgnoreCase),
-                double d when element.TryGetValue<double>(out var number) => number.CompareTo(d),
+                double d when element.GetValueKind() == System.Text.Json.JsonValueKind.Number => double.Parse(element.ToJsonString(), CultureInfo.InvariantCulture).CompareTo(d),
                 bool b when element.TryGetValue<bool>(out var flag) => flag == b ? 0 : int.MinValue,
                 DateTimeOffset t when element.TryGetValue<string>(out var text)
                     && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) => time.CompareTo(t),
@@ -117,13 +282,4 @@ internal sealed partial class ODataFilter
             };
         }
     }
-
-    [GeneratedRegex(@"\s+or\s+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex OrSplit();
-
-    [GeneratedRegex(@"\s+and\s+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AndSplit();
-
-    [GeneratedRegex(@"^\(?\s*(?<field>[A-Za-z_][A-Za-z0-9_/]*)\s+(?<op>eq|ne|gt|ge|lt|le)\s+(?<value>'(?:[^']|'')*'|[^\s()]+)\s*\)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ComparisonPattern();
 }
