@@ -261,7 +261,7 @@ public sealed class DefenderAppCredential : TokenCredential
         {
             var token = await RequestFromServiceAsync(key, forceRefresh).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            DefenderTelemetry.TokenDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("tenant", key.TenantId));
+            DefenderTelemetry.TokenServiceDuration(key.TenantId, elapsed.TotalSeconds);
             DefenderTelemetry.TokenHandedOut(key.TenantId, key.Scope, "service");
             DefenderLog.TokenAcquired(_logger, key.TenantId, key.Scope, (long)elapsed.TotalMilliseconds, token.ExpiresOn);
             return token;

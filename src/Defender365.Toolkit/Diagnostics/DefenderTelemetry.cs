@@ -6,14 +6,15 @@ namespace Defender365.Toolkit.Diagnostics;
 /// <summary>
 /// The toolkit's traces and metrics, for OpenTelemetry or any <see cref="ActivityListener"/>/<see cref="MeterListener"/>:
 /// <c>builder.Services.AddOpenTelemetry().WithTracing(t =&gt; t.AddSource(DefenderTelemetry.Name)).WithMetrics(m =&gt; m.AddMeter(DefenderTelemetry.Name))</c>.
-/// Tags carry tenant ids, scopes and operation ids, never a token or secret.
+/// Tags carry scopes and operation ids (tenant ids on spans always, on metrics only with <see cref="TenantTagOnMetrics"/>),
+/// never a token or secret.
 /// </summary>
 /// <remarks>
-/// Metrics: <c>defender365.token.requests</c> (tokens handed out; tags <c>tenant</c>, <c>scope</c>, <c>source</c> =
+/// Metrics: <c>defender365.token.requests</c> (tokens handed out; tags <c>scope</c>, <c>source</c> =
 /// <c>cache</c>, <c>service</c> or <c>failure</c>), <c>defender365.token.duration</c> (seconds per token-service request),
-/// <c>defender365.http.retries</c> (tags <c>tenant</c>, <c>operation</c>, <c>reason</c> = <c>throttled</c>,
-/// <c>server-error</c> or <c>network</c>), <c>defender365.http.throttles</c> (429 answers; tags <c>tenant</c>,
-/// <c>operation</c>). Traces: a <c>Defender365 token</c> span per token-service request (tags <c>tenant</c>,
+/// <c>defender365.http.retries</c> (tags <c>operation</c>, <c>reason</c> = <c>throttled</c>,
+/// <c>server-error</c> or <c>network</c>), <c>defender365.http.throttles</c> (429 answers; tag <c>operation</c>); each
+/// with <c>tenant</c> too when <see cref="TenantTagOnMetrics"/> is on. Traces: a <c>Defender365 token</c> span per token-service request (tags <c>tenant</c>,
 /// <c>scope</c>, <c>error.type</c>), and a <c>defender365.retry</c> event on the current span per retry.
 /// </remarks>
 public static class DefenderTelemetry
@@ -39,12 +40,56 @@ public static class DefenderTelemetry
     internal static readonly Counter<long> Throttles = Meter.CreateCounter<long>(
         "defender365.http.throttles", unit: "{response}", description: "HTTP 429 answers of the Defender APIs, per tenant and operation.");
 
+    /// <summary>
+    /// Whether metric points carry a <c>tenant</c> tag. Off by default: at thousands of tenants every instrument would
+    /// keep a time series per tenant (and per operation), which metric back ends bill and choke on. Spans and log events
+    /// always carry the tenant. Turn it on for a handful of tenants, or to find which tenant is near its quota.
+    /// </summary>
+    public static bool TenantTagOnMetrics { get; set; }
+
     internal static void TokenHandedOut(string tenant, string scope, string source)
     {
         // Checked first: the cache path runs millions of times a second and must not build tags for nobody.
         if (TokenRequests.Enabled)
         {
-            TokenRequests.Add(1, new("tenant", tenant), new("scope", scope), new("source", source));
+            var tags = new TagList { { "scope", scope }, { "source", source } };
+            AddTenant(ref tags, tenant);
+            TokenRequests.Add(1, tags);
+        }
+    }
+
+    internal static void TokenServiceDuration(string tenant, double seconds)
+    {
+        if (TokenDuration.Enabled)
+        {
+            var tags = default(TagList);
+            AddTenant(ref tags, tenant);
+            TokenDuration.Record(seconds, tags);
+        }
+    }
+
+    internal static void Retry(string tenant, string operation, string reason, bool throttled)
+    {
+        if (Retries.Enabled)
+        {
+            var tags = new TagList { { "operation", operation }, { "reason", reason } };
+            AddTenant(ref tags, tenant);
+            Retries.Add(1, tags);
+        }
+
+        if (throttled && Throttles.Enabled)
+        {
+            var tags = new TagList { { "operation", operation } };
+            AddTenant(ref tags, tenant);
+            Throttles.Add(1, tags);
+        }
+    }
+
+    private static void AddTenant(ref TagList tags, string tenant)
+    {
+        if (TenantTagOnMetrics)
+        {
+            tags.Add("tenant", tenant);
         }
     }
 }

@@ -121,15 +121,7 @@ internal sealed partial class DefenderRetryPolicy : HttpPipelinePolicy
         var (tenant, operation) = message.TryGetProperty(typeof(DefenderCallContext), out var value) && value is DefenderCallContext call
             ? (call.TenantId, call.Operation.Id)
             : ("", "");
-        if (DefenderTelemetry.Retries.Enabled)
-        {
-            DefenderTelemetry.Retries.Add(1, new("tenant", tenant), new("operation", operation), new("reason", reason));
-        }
-
-        if (status == 429)
-        {
-            DefenderTelemetry.Throttles.Add(1, new KeyValuePair<string, object?>("tenant", tenant), new KeyValuePair<string, object?>("operation", operation));
-        }
+        DefenderTelemetry.Retry(tenant, operation, reason, throttled: status == 429);
 
         Activity.Current?.AddEvent(new ActivityEvent("defender365.retry", tags: new ActivityTagsCollection { ["reason"] = reason, ["http.response.status_code"] = status, ["attempt"] = attempt }));
         DefenderLog.Retrying(_logger, operation, tenant, reason, status, attempt, delay);
