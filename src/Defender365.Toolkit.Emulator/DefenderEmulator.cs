@@ -69,7 +69,7 @@ public sealed class DefenderEmulator : IAsyncDisposable
         options.Validate();
         var certificate = LoopbackCertificate.Create(options.TimeProvider);
         var issuer = new TokenIssuer(options.TimeProvider);
-        var state = new EmulatorState(options, issuer, new EmulatorFaults(() => issuer.LastSerial), new EmulatorStatistics(), new DataStore(options));
+        var state = new EmulatorState(options, issuer, new EmulatorFaults(() => issuer.LastSerial, options.TimeProvider), new EmulatorStatistics(), new DataStore(options));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production", ApplicationName = typeof(DefenderEmulator).Assembly.GetName().Name });
         builder.Logging.ClearProviders();

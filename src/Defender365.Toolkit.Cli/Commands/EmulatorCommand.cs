@@ -25,11 +25,12 @@ internal static class EmulatorCommand
         var incidents = new Option<int>("--incidents") { Description = "Seeded incidents per tenant.", DefaultValueFactory = _ => 30 };
         var certificateOut = new Option<FileInfo?>("--certificate-out") { Description = "Where to write the TLS certificate clients pin. Default: defender365-emulator-<port>.pem in the temp folder, where the other commands look." };
 
+        var faults = new Option<FileInfo?>("--faults") { Description = "A fault profile (JSON) to inject what production does: transport failures, throttling, quotas, service errors (docs/emulator.md)." };
         var stopWhenInputCloses = new Option<bool>("--stop-when-input-closes") { Description = "Also stop when standard input closes: for a program that starts the emulator and wants it gone when it exits." };
 
         var command = new Command("emulator", "Run the local emulator of Entra ID and the Defender APIs (demo app and tenants) until Ctrl+C.")
         {
-            port, tenants, tenantsOut, incidents, certificateOut, stopWhenInputCloses,
+            port, tenants, tenantsOut, incidents, certificateOut, faults, stopWhenInputCloses,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,12 +42,28 @@ internal static class EmulatorCommand
                 secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
             }
 
+            // Read before anything starts: a broken profile is a usage error with its line, not a half-started emulator.
+            EmulatorFaultProfile? profile = null;
+            if (parse.GetValue(faults) is { } faultsFile)
+            {
+                try
+                {
+                    profile = EmulatorFaultProfile.Load(faultsFile.FullName);
+                }
+                catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+                {
+                    console.Error.WriteLine($"defender365 emulator: {e.Message}");
+                    return ExitCodes.Usage;
+                }
+            }
+
             var options = EmulatorOptions.CreateDemo(secret!);
             options.Port = parse.GetValue(port);
             options.IncidentsPerTenant = parse.GetValue(incidents);
             AddGeneratedTenants(options, parse.GetValue(tenants));
 
             await using var emulator = await DefenderEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            emulator.Faults.Apply(profile);
             var certificatePath = parse.GetValue(certificateOut)?.FullName ?? EmulatorCommandDefaults.CertificatePath(emulator.BaseAddress.Port);
             await File.WriteAllTextAsync(certificatePath, emulator.Certificate.ExportCertificatePem(), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(tenantsOut) is { } file)
@@ -61,6 +78,11 @@ internal static class EmulatorCommand
                 ? $"Client secret     {secret}   (made for this run; set {AppConnectionOptions.EmulatorSecretVariable} to choose it)"
                 : $"Client secret     from {AppConnectionOptions.EmulatorSecretVariable}");
             output.WriteLine($"TLS certificate   {certificatePath}   (clients pin it; nothing else is trusted)");
+            if (profile is not null)
+            {
+                output.WriteLine($"Faults            {profile.Rules.Count} rule(s) from {parse.GetValue(faults)!.Name}: {string.Join(", ", profile.Rules.Select(r => r.Fault).Distinct())}");
+            }
+
             output.WriteLine($"Tenants           {options.Tenants.Count}{(parse.GetValue(tenantsOut) is { } listed ? $", listed in {listed.FullName}" : "")}");
             foreach (var tenant in options.Tenants.Take(5))
             {

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Defender365.Toolkit.Catalog;
+using Defender365.Toolkit.Emulator.Faults;
 using Defender365.Toolkit.Emulator.Hosting;
 using Defender365.Toolkit.Emulator.Identity;
 
@@ -51,6 +51,14 @@ internal sealed class ApiEndpoint
             return Fault(http, graph, operation, fault.Status, fault.RetryAfter, fault.Header);
         }
 
+        var tenant = _state.Options.Tenants.First(t => t.Matches(tenantId!));
+        var profileFault = _state.Faults.NextApiFault(operation.Id, tenant);
+        if (profileFault is not null
+            && await FaultResults.BeforeHandlerAsync(http, graph, operation, profileFault, _state.Faults, tenant.TenantId, _state.Options.TimeProvider).ConfigureAwait(false) is { } answer)
+        {
+            return answer;
+        }
+
         System.Text.Json.Nodes.JsonObject? body;
         try
         {
@@ -65,7 +73,8 @@ internal sealed class ApiEndpoint
         var request = new ApiRequest(http, _state, operation, found.PathValues, tenantId!, appId!, body);
         try
         {
-            return await _handlers.HandleAsync(request).ConfigureAwait(false);
+            var result = await _handlers.HandleAsync(request).ConfigureAwait(false);
+            return profileFault is null ? result : FaultResults.Wrap(result, profileFault, _state.Options.TimeProvider);
         }
         catch (Exception exception) when (exception is InvalidOperationException or FormatException or KeyNotFoundException or JsonException)
         {
@@ -124,20 +133,8 @@ internal sealed class ApiEndpoint
         return ApiRequest.Error(http, graph, 401, graph ? "InvalidAuthenticationToken" : "Unauthorized", message);
     }
 
-    private static IResult Fault(HttpContext http, bool graph, DefenderOperation operation, int status, TimeSpan retryAfter, bool header)
-    {
-        if (status != 429)
-        {
-            return ApiRequest.Error(http, graph, status, status == 503 ? "ServiceUnavailable" : "InternalServerError", "The service is temporarily unavailable. Retry the request.");
-        }
-
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        if (header)
-        {
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        }
-
-        var limit = operation.RateLimit.PerMinute ?? 100;
-        return ApiRequest.Error(http, graph, 429, graph ? "TooManyRequests" : "TooManyRequests", $"API calls quota exceeded! maximum allowed {limit} per 00:01:00. Try again in {seconds} seconds.");
-    }
+    private static IResult Fault(HttpContext http, bool graph, DefenderOperation operation, int status, TimeSpan retryAfter, bool header) =>
+        status == 429
+            ? FaultResults.Throttled(http, graph, operation, retryAfter, header ? EmulatorFaultKind.ThrottleRetryAfter : EmulatorFaultKind.ThrottleInBody)
+            : ApiRequest.Error(http, graph, status, status == 503 ? "ServiceUnavailable" : "InternalServerError", "The service is temporarily unavailable. Retry the request.");
 }

@@ -124,6 +124,11 @@ internal static class MachineActionHandlers
 
         var elapsed = r.Now - record.Requested;
         var duration = r.State.Options.MachineActionDuration;
+        if (r.State.Faults.MachineActionsStayPending(r.State.Options.Tenants.First(t => t.Matches(r.TenantId))))
+        {
+            return "Pending";
+        }
+
         return elapsed < duration / 2 ? "Pending" : elapsed < duration ? "InProgress" : "Succeeded";
     }
 

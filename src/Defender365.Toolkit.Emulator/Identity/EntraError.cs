@@ -26,6 +26,9 @@ internal static class EntraError
     public static IResult UnknownTenant(string tenant, TimeProvider time) =>
         Create(400, "invalid_request", 90002, $"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", time);
 
+    public static IResult ApiNotInTenant(string tenant, TimeProvider time) =>
+        Create(400, "invalid_client", 650052, $"The app is trying to access a service that your organization '{tenant}' lacks a service principal for. Contact your IT Admin to review the configuration of your service subscriptions or consent to the application to create the required service principal.", time);
+
     public static IResult TenantRequired(TimeProvider time) =>
         Create(400, "invalid_request", 50059, "No tenant-identifying information found in either the request or implied by any provided credentials.", time);
 

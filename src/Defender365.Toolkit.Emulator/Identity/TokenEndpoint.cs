@@ -39,6 +39,16 @@ internal sealed class TokenEndpoint
         }
 
         var emulatedTenant = _state.Options.Tenants.FirstOrDefault(t => t.Matches(tenant));
+        switch (_state.Faults.TokenError(emulatedTenant, tenant))
+        {
+            case "AADSTS90002":
+                return EntraError.UnknownTenant(tenant, Time);
+            case "AADSTS650052":
+                return EntraError.ApiNotInTenant(tenant, Time);
+            case "AADSTS7000222":
+                return EntraError.ExpiredSecret(form["client_id"].ToString(), Time);
+        }
+
         if (emulatedTenant is null)
         {
             return EntraError.UnknownTenant(tenant, Time);
@@ -111,7 +121,7 @@ internal sealed class TokenEndpoint
             return EntraError.UnknownResource(audience, Time);
         }
 
-        var roles = consents.TryGetValue(resource.Id, out var granted) ? granted : (IEnumerable<string>)[];
+        var roles = _state.Faults.ConsentedRoles(emulatedTenant, app.ClientId, resource.Id);
         var lifetime = _state.Options.TokenLifetime;
         var token = _state.Issuer.Issue(_state.BaseAddress, emulatedTenant.TenantId, app.ClientId, audience, roles, lifetime, certificateCredential);
         var seconds = (long)lifetime.TotalSeconds;
