@@ -1,7 +1,7 @@
 using Defender365.Toolkit.Benchmarks;
 
 // Figures, run by hand in Release (README.md of this folder):
-//   dotnet run -c Release --project tests/Defender365.Toolkit.Benchmarks [-- tokens|generator|paging|analyzers|secrets] [--tenants 1,1000,100000]
+//   dotnet run -c Release --project tests/Defender365.Toolkit.Benchmarks [-- tokens|generator|paging|reliability|analyzers|secrets] [--tenants 1,1000,100000]
 // "secrets" restores SonarAnalyzer.CSharp and SecurityCodeScan.VS2019 into throwaway projects and takes several minutes.
 var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !a.Contains(',', StringComparison.Ordinal)) ?? "all";
 if (which is "all" or "tokens")
@@ -17,6 +17,11 @@ if (which is "all" or "generator")
 if (which is "all" or "paging")
 {
     await PagingBenchmark.RunAsync();
+}
+
+if (which is "reliability")
+{
+    await ReliabilityBenchmark.RunAsync();
 }
 
 if (which is "analyzers")
