@@ -48,6 +48,46 @@ public sealed class EmulatorCommandTests
         Assert.Equal(0, emulator.ExitCode);
     }
 
+    [Fact]
+    public async Task A_fault_profile_is_applied_and_a_broken_one_is_refused_with_its_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("defender365-emulator-faults-");
+        var environment = new Dictionary<string, string> { ["DEFENDER365_EMULATOR_SECRET"] = "emulator-faults-test-secret-42" };
+        try
+        {
+            var broken = Path.Combine(folder.FullName, "broken.json");
+            await File.WriteAllTextAsync(broken, "{\n  \"rules\": [\n    { \"fault\": \"explode\" }\n  ]\n}\n");
+            var refused = await Tool.RunAsync(["emulator", "--port", "0", "--faults", broken], environment);
+            Assert.True(refused.ExitCode == 2, refused.ToString());
+            Assert.Contains("broken.json is not a valid fault profile at line 3", refused.Error, StringComparison.Ordinal);
+
+            // Every token request for Contoso refused as AADSTS650052: 'token' reports the consent problem (exit 1).
+            var faults = Path.Combine(folder.FullName, "faults.json");
+            await File.WriteAllTextAsync(faults, $$"""{ "rules": [ { "fault": "tokenError", "tenant": "{{EmulatorOptions.ContosoTenantId}}", "error": "AADSTS650052" } ] }""");
+            var certificate = Path.Combine(folder.FullName, "emulator.pem");
+            using var emulator = Process.Start(Tool.StartInfo(["emulator", "--port", "0", "--certificate-out", certificate, "--faults", faults, "--stop-when-input-closes"], environment))!;
+            try
+            {
+                var address = await ReadAddressAsync(emulator);
+                var token = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.ContosoTenantId, "--emulator", address, "--emulator-certificate", certificate], environment);
+                Assert.True(token.ExitCode != 0, token.ToString());
+                Assert.Contains("650052", token.ToString(), StringComparison.Ordinal);
+                var other = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.FabrikamTenantId, "--emulator", address, "--emulator-certificate", certificate], environment);
+                Assert.True(other.ExitCode == 0, other.ToString());
+            }
+            finally
+            {
+                emulator.StandardInput.Close();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await emulator.WaitForExitAsync(timeout.Token);
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static async Task<string> ReadAddressAsync(Process emulator)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -1,6 +1,7 @@
 using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.Authorization;
 using Defender365.Toolkit.Catalog;
+using Defender365.Toolkit.Documentation;
 using Defender365.Toolkit.Emulator;
 using Defender365.Toolkit.Http;
 using Defender365.Toolkit.Tests.Infrastructure;
@@ -46,6 +47,17 @@ public sealed class FaultProfileTests(EmulatorFixture fixture) : IClassFixture<E
         Assert.Equal(7, profile.Seed);
         Assert.Equal(TimeSpan.FromSeconds(30), profile.ConsentLag);
         Assert.Equal(45, profile.Rules.Single(r => r.Fault == EmulatorFaultKind.Quota).PerMinute);
+    }
+
+    [Fact]
+    public void The_documented_profile_reads_and_shows_every_fault_kind()
+    {
+        var block = Assert.Single(DocumentationBlocks.CheckedBy(nameof(FaultProfileTests)));
+
+        var profile = EmulatorFaultProfile.Parse(block.Body, block.ToString());
+
+        Assert.Equal(Enum.GetValues<EmulatorFaultKind>().Order(), profile.Rules.Select(r => r.Fault).Order());
+        Assert.Equal(TimeSpan.FromMinutes(2), profile.ConsentLag);
     }
 
     [Theory]
