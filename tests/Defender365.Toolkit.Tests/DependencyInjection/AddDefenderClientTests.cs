@@ -102,6 +102,26 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public void The_registered_clients_never_follow_redirects_even_with_a_handler_of_the_apps_own()
+    {
+        var services = new ServiceCollection().AddDefenderClient(Section(new() { ["ClientId"] = EmulatorOptions.DemoClientId, ["ClientSecret"] = ClientSecretValue, ["AllowedTenants:0"] = "*" }));
+        services.AddHttpClient(DefenderServiceCollectionExtensions.ApiHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = true });
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpMessageHandlerFactory>();
+
+        foreach (var name in new[] { DefenderServiceCollectionExtensions.ApiHttpClientName, DefenderServiceCollectionExtensions.IdentityHttpClientName })
+        {
+            HttpMessageHandler handler = factory.CreateHandler(name);
+            while (handler is DelegatingHandler delegating)
+            {
+                handler = delegating.InnerHandler!;
+            }
+
+            Assert.False(((SocketsHttpHandler)handler).AllowAutoRedirect, name);
+        }
+    }
+
+    [Fact]
     public void Options_print_without_the_secret()
     {
         var options = new DefenderOptions { ClientId = EmulatorOptions.DemoClientId, ClientSecret = ClientSecretValue };

@@ -323,6 +323,34 @@ public sealed class HostileResponseTests(EmulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_huge_error_message_is_cut_and_the_body_read_no_further_than_needed()
+    {
+        var huge = new string('x', 20_000_000);
+        await using var api = await ScriptedApi.StartAsync(fixture.Emulator.Certificate, (context, n) =>
+            ScriptedApi.Json(context, $$$"""{"error":{"code":"BadRequest","message":"{{{huge}}}"}}""", 400));
+
+        var error = await Assert.ThrowsAsync<DefenderRequestException>(() => ListAsync(Invoker(api), SkipList).WaitAsync(Patience));
+
+        Assert.Equal(400, error.Status);
+        Assert.True(error.Message.Length < 4_096, $"message of {error.Message.Length:N0} characters");
+        Assert.True(error.ServiceMessage is null || error.ServiceMessage.Length <= 2_049);
+    }
+
+    [Fact]
+    public async Task A_long_error_message_that_fits_is_cut_at_2048_characters()
+    {
+        var longMessage = new string('y', 10_000);
+        await using var api = await ScriptedApi.StartAsync(fixture.Emulator.Certificate, (context, n) =>
+            ScriptedApi.Json(context, $$$"""{"error":{"code":"BadRequest","message":"{{{longMessage}}}"}}""", 400));
+
+        var error = await Assert.ThrowsAsync<DefenderRequestException>(() => Invoker(api).SendAsync(SkipList, Tenant).WaitAsync(Patience));
+
+        Assert.Equal("BadRequest", error.ErrorCode);
+        Assert.Equal(2_049, error.ServiceMessage!.Length);
+        Assert.EndsWith("…", error.ServiceMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_redirect_to_another_host_is_refused()
     {
         await using var other = await ScriptedApi.StartAsync(fixture.Emulator.Certificate, (context, n) => ScriptedApi.Json(context, ScriptedApi.Page([666])));
