@@ -39,9 +39,7 @@ public sealed class EmulatorCommandTests
         }
         finally
         {
-            emulator.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await emulator.WaitForExitAsync(timeout.Token);
+            await StopAsync(emulator);
             folder.Delete(recursive: true);
         }
 
@@ -77,15 +75,21 @@ public sealed class EmulatorCommandTests
             }
             finally
             {
-                emulator.StandardInput.Close();
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await emulator.WaitForExitAsync(timeout.Token);
+                await StopAsync(emulator);
             }
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    // --stop-when-input-closes: closing its input is how a parent stops it.
+    private static async Task StopAsync(Process emulator)
+    {
+        emulator.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await emulator.WaitForExitAsync(timeout.Token);
     }
 
     private static async Task<string> ReadAddressAsync(Process emulator)

@@ -78,6 +78,52 @@ public sealed class HostileResponseTests(EmulatorFixture fixture) : IClassFixtur
         Assert.True(error.RetryAfter is null || error.RetryAfter > TimeSpan.Zero);
     }
 
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1e300")]
+    public async Task A_malformed_or_huge_wait_on_a_503_to_a_get_is_never_a_hang(string value)
+    {
+        await using var api = await ScriptedApi.StartAsync(fixture.Emulator.Certificate, (context, n) =>
+        {
+            context.Response.Headers["retry-after-ms"] = value;
+            return ScriptedApi.Json(context, """{"error":{"code":"ServiceUnavailable","message":"Busy."}}""", 503);
+        });
+
+        var error = await Assert.ThrowsAsync<DefenderRequestException>(() => Invoker(api, o => o.Retry.MaxRetries = 2).SendAsync(SkipList, Tenant).WaitAsync(Patience));
+
+        Assert.Equal(503, error.Status);
+        // -1 is no wait (back-off, all 3 attempts); 1e300 ms is beyond the maximum (given up at once).
+        Assert.Equal(value == "-1" ? 3 : 1, error.Attempts);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_a_network_failure_naming_the_operation_tenant_and_attempts()
+    {
+        Uri closed;
+        await using (var api = await ScriptedApi.StartAsync(fixture.Emulator.Certificate, (context, n) => Task.CompletedTask))
+        {
+            closed = api.BaseAddress;
+        }
+
+        var invoker = fixture.CreateInvoker(configure: o =>
+        {
+            foreach (var resource in DefenderCatalog.Default.Resources)
+            {
+                o.Endpoints[resource.Id] = closed;
+            }
+
+            o.Retry.MaxRetries = 1;
+        });
+        var error = await Assert.ThrowsAsync<DefenderRequestException>(() => invoker.SendAsync(SkipList, Tenant).WaitAsync(Patience));
+
+        Assert.Equal(DefenderRequestFailure.Network, error.Failure);
+        Assert.Equal(0, error.Status);
+        Assert.Equal(2, error.Attempts);
+        Assert.Equal("ListIncidents", error.OperationId);
+        Assert.Equal(Tenant, error.TenantId);
+        Assert.Contains("ListIncidents for tenant", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_wait_in_the_body_too_large_for_any_number_type_ends_in_the_typed_error()
     {
