@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>The app's sign-in is not configured or was rejected (no client id, no secret or certificate, wrong secret).</summary>
     public const int Configuration = 3;
 
+    /// <summary>Nothing could be checked: the token service (or the emulator) could not be reached, or a port could not be used.</summary>
+    public const int Unavailable = 4;
+
     /// <summary>Stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
 

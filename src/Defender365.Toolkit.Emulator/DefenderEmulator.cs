@@ -81,7 +81,17 @@ public sealed class DefenderEmulator : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate)));
         var app = builder.Build();
         MapEndpoints(app, state);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (IsAddressInUse(e))
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            certificate.Dispose();
+            issuer.Dispose();
+            throw new EmulatorPortInUseException(options.Port, e);
+        }
 
         var address = app.Services.GetRequiredServiceAddress();
         state.BaseAddress = address;
@@ -142,6 +152,20 @@ public sealed class DefenderEmulator : IAsyncDisposable
         Certificate.Dispose();
     }
 
+    private static bool IsAddressInUse(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                or System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static void MapEndpoints(WebApplication app, EmulatorState state)
     {
         var tokens = new TokenEndpoint(state);
@@ -192,4 +216,18 @@ internal static class ServerAddressExtensions
         // Kestrel reports the bound address (https://127.0.0.1:port); normalise to a base URI with a trailing slash.
         return new Uri(address.TrimEnd('/') + "/");
     }
+}
+
+/// <summary>The emulator's port is taken by another program (often another emulator).</summary>
+public sealed class EmulatorPortInUseException : IOException
+{
+    /// <summary>Creates the exception.</summary>
+    public EmulatorPortInUseException(int port, Exception innerException)
+        : base($"Port {port} on 127.0.0.1 is in use (another emulator?): stop what listens there, or use port 0 for a free one.", innerException)
+    {
+        Port = port;
+    }
+
+    /// <summary>The port asked for.</summary>
+    public int Port { get; }
 }

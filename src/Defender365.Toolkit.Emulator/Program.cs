@@ -1,10 +1,15 @@
 using System.Security.Cryptography;
 using Defender365.Toolkit.Emulator;
 
-// Runs the emulator with the demo tenants until Ctrl+C (or until standard input closes, when started by a program).
+using System.Runtime.InteropServices;
+
+// Runs the emulator with the demo tenants until Ctrl+C or SIGTERM, as 'defender365 emulator' does (and with
+// --stop-when-input-closes also when standard input closes: for a program that starts it and wants it gone with it).
 var port = 0;
 var incidents = 30;
 string? certificateOut = null;
+string? faultsFile = null;
+var stopWhenInputCloses = false;
 for (var i = 0; i < args.Length; i++)
 {
     if (args[i] == "--port" && i + 1 < args.Length && int.TryParse(args[i + 1], out var p))
@@ -21,10 +26,33 @@ for (var i = 0; i < args.Length; i++)
     {
         certificateOut = args[++i];
     }
+    else if (args[i] == "--faults" && i + 1 < args.Length)
+    {
+        faultsFile = args[++i];
+    }
+    else if (args[i] == "--stop-when-input-closes")
+    {
+        stopWhenInputCloses = true;
+    }
     else
     {
-        Console.WriteLine("Usage: dotnet run --project src/Defender365.Toolkit.Emulator [-- --port <n>] [--incidents <per tenant>] [--certificate-out <file.pem>]");
+        Console.WriteLine("Usage: dotnet run --project src/Defender365.Toolkit.Emulator [-- --port <n>] [--incidents <per tenant>] [--certificate-out <file.pem>] [--faults <profile.json>] [--stop-when-input-closes]");
+        Console.WriteLine("The demo app's client secret is DEFENDER365_EMULATOR_SECRET when set, else made for the run and printed.");
         return args[i] is "--help" or "-h" ? 0 : 2;
+    }
+}
+
+EmulatorFaultProfile? profile = null;
+if (faultsFile is not null)
+{
+    try
+    {
+        profile = EmulatorFaultProfile.Load(faultsFile);
+    }
+    catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 2;
     }
 }
 
@@ -36,7 +64,20 @@ var options = EmulatorOptions.CreateDemo(secret);
 options.Port = port;
 options.IncidentsPerTenant = incidents;
 
-await using var emulator = await DefenderEmulator.StartAsync(options);
+DefenderEmulator started;
+try
+{
+    started = await DefenderEmulator.StartAsync(options);
+}
+catch (EmulatorPortInUseException e)
+{
+    // One line and the way out, as 'defender365 emulator' says it (exit 4: nothing could be started).
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 4;
+}
+
+await using var emulator = started;
+emulator.Faults.Apply(profile);
 var certificatePath = certificateOut ?? Path.Combine(Path.GetTempPath(), $"defender365-emulator-{emulator.BaseAddress.Port}.pem");
 await File.WriteAllTextAsync(certificatePath, emulator.Certificate.ExportCertificatePem());
 
@@ -66,9 +107,14 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stop.TrySetResult();
 };
-if (Console.IsInputRedirected)
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
 {
-    // Started by another program: stop when it closes our standard input (or exits).
+    context.Cancel = true;
+    stop.TrySetResult();
+});
+if (stopWhenInputCloses)
+{
+    // Not by default: a background job's or a CI step's input is often /dev/null, which reads as closed at once.
     _ = Task.Run(async () =>
     {
         while (await Console.In.ReadLineAsync() is not null)

@@ -50,6 +50,28 @@ public sealed class DoctorCommandTests(CliEmulatorFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task With_nothing_listening_doctor_and_token_say_so_once_and_exit_with_4()
+    {
+        // A loopback port nothing listens on (bound, read, released), with the emulator's certificate still pinned.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        string[] nowhere = ["--emulator", $"https://127.0.0.1:{port}/", "--emulator-certificate", fixture.CertificatePath];
+        var tenants = Tenants(EmulatorOptions.ContosoTenantId, EmulatorOptions.FabrikamTenantId, EmulatorOptions.NorthwindTenantId);
+
+        var doctor = await Tool.RunAsync(["doctor", "--manifest", Manifest, "--tenants", tenants, .. nowhere], fixture.Environment);
+        var token = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.ContosoTenantId, .. nowhere], fixture.Environment);
+
+        Assert.True(doctor.ExitCode == 4, doctor.ToString());
+        var said = doctor.Error.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
+        // Once, for the first tenant of the list, not once per tenant.
+        Assert.Equal($"error: Nothing listens at https://127.0.0.1:{port}/ (connection refused): is the token service, or the local emulator, running at that address? No token for tenant '{EmulatorOptions.ContosoTenantId}'. Nothing was checked for any of the 3 tenants.", Assert.Single(said));
+        Assert.True(token.ExitCode == 4, token.ToString());
+        Assert.Contains($"Nothing listens at https://127.0.0.1:{port}/", token.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_output_for_pipelines()
     {
         var tenants = Tenants(EmulatorOptions.FabrikamTenantId, EmulatorOptions.NorthwindTenantId);

@@ -84,6 +84,26 @@ public sealed class EmulatorCommandTests
         }
     }
 
+    [Fact]
+    public async Task A_port_in_use_is_one_line_with_the_way_out_and_exit_4()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var result = await Tool.RunAsync(["emulator", "--port", port], new Dictionary<string, string> { ["DEFENDER365_EMULATOR_SECRET"] = "port-in-use-test-secret" });
+
+            Assert.True(result.ExitCode == 4, result.ToString());
+            var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.Equal($"error: port {port} on 127.0.0.1 is in use (another emulator?): stop what listens there, or pass --port 0 for a free port.", line);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     // --stop-when-input-closes: closing its input is how a parent stops it.
     private static async Task StopAsync(Process emulator)
     {

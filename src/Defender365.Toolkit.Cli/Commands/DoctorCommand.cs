@@ -64,6 +64,12 @@ internal static class DoctorCommand
             }).ConfigureAwait(false);
             progress.Finish();
 
+            // Nothing answered for any tenant: one sentence, not one per tenant, and "could not check" rather than "found".
+            if (reports.Length > 0 && reports.All(r => r.IsUnreachable))
+            {
+                throw new CommandException($"{reports[0].Message} Nothing was checked for any of the {reports.Length} tenants.", ExitCodes.Unavailable);
+            }
+
             if (parse.GetValue(json))
             {
                 console.Out.WriteLine(JsonSerializer.Serialize(ToJson(reports), Json));
@@ -75,6 +81,7 @@ internal static class DoctorCommand
 
             return reports.Any(r => r.IsCredentialProblem) ? ExitCodes.Configuration
                 : reports.All(r => r.IsHealthy) ? ExitCodes.Success
+                : reports.All(r => r.IsHealthy || r.IsUnreachable) ? ExitCodes.Unavailable
                 : ExitCodes.Findings;
         });
         return command;

@@ -28,7 +28,7 @@ internal static class EmulatorCommand
         var faults = new Option<FileInfo?>("--faults") { Description = "A fault profile (JSON) to inject what production does: transport failures, throttling, quotas, service errors (docs/emulator.md)." };
         var stopWhenInputCloses = new Option<bool>("--stop-when-input-closes") { Description = "Also stop when standard input closes: for a program that starts the emulator and wants it gone when it exits." };
 
-        var command = new Command("emulator", "Run the local emulator of Entra ID and the Defender APIs (demo app and tenants) until Ctrl+C.")
+        var command = new Command("emulator", $"Run the local emulator of Entra ID and the Defender APIs (demo app and tenants) until Ctrl+C. The demo app's client secret is {AppConnectionOptions.EmulatorSecretVariable} when set, else made for the run and printed.")
         {
             port, tenants, tenantsOut, incidents, certificateOut, faults, stopWhenInputCloses,
         };
@@ -62,7 +62,17 @@ internal static class EmulatorCommand
             options.IncidentsPerTenant = parse.GetValue(incidents);
             AddGeneratedTenants(options, parse.GetValue(tenants));
 
-            await using var emulator = await DefenderEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            DefenderEmulator started;
+            try
+            {
+                started = await DefenderEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EmulatorPortInUseException e)
+            {
+                throw new CommandException($"port {e.Port} on 127.0.0.1 is in use (another emulator?): stop what listens there, or pass --port 0 for a free port.", ExitCodes.Unavailable);
+            }
+
+            await using var emulator = started;
             emulator.Faults.Apply(profile);
             var certificatePath = parse.GetValue(certificateOut)?.FullName ?? EmulatorCommandDefaults.CertificatePath(emulator.BaseAddress.Port);
             await File.WriteAllTextAsync(certificatePath, emulator.Certificate.ExportCertificatePem(), cancellationToken).ConfigureAwait(false);

@@ -39,7 +39,9 @@ internal static class TokenCommand
             if (report.Failure is not null)
             {
                 console.Error.WriteLine($"error: {report.Message}");
-                return report.IsCredentialProblem || report.Failure is Authentication.DefenderAuthenticationFailure.Unknown ? ExitCodes.Configuration : ExitCodes.Findings;
+                return report.IsCredentialProblem || report.Failure is Authentication.DefenderAuthenticationFailure.Unknown ? ExitCodes.Configuration
+                    : report.IsUnreachable ? ExitCodes.Unavailable
+                    : ExitCodes.Findings;
             }
 
             foreach (var result in report.Resources)

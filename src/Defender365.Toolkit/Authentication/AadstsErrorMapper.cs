@@ -53,7 +53,9 @@ internal static partial class AadstsErrorMapper
         {
             MsalServiceException service => MapService(service, facts),
             HttpRequestException or TaskCanceledException or OperationCanceledException => new DefenderAuthenticationException(
-                $"The token service at {facts.AuthorityHost} could not be reached for tenant '{facts.TenantId}': {Redact(exception.Message, facts)} Retry later; check the network and the configured cloud.",
+                IsConnectionRefused(exception)
+                    ? $"Nothing listens at {facts.AuthorityHost} (connection refused): is the token service, or the local emulator, running at that address? No token for tenant '{facts.TenantId}'."
+                    : $"The token service at {facts.AuthorityHost} could not be reached for tenant '{facts.TenantId}': {Redact(exception.Message, facts)} Retry later; check the network and the configured cloud.",
                 DefenderAuthenticationFailure.Transient,
                 facts.TenantId,
                 facts.ClientId,
@@ -65,6 +67,20 @@ internal static partial class AadstsErrorMapper
                 facts.ClientId,
                 Scrub(exception, facts)),
         };
+    }
+
+    /// <summary>Whether nothing listens at the address: a refused connection, not a slow or broken network.</summary>
+    internal static bool IsConnectionRefused(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static DefenderAuthenticationException MapService(MsalServiceException exception, TokenRequestFacts facts)

@@ -25,7 +25,7 @@ public sealed partial class EmulatorProgramTests
         Assert.True(File.Exists(Program), $"The emulator was not built at {Program}.");
         var certificate = Path.Combine(Path.GetTempPath(), $"defender365-emulator-test-{Guid.NewGuid():N}.pem");
         const string Secret = "emulator-program-test-secret";
-        var start = new ProcessStartInfo("dotnet", [Program, "--port", "0", "--certificate-out", certificate])
+        var start = new ProcessStartInfo("dotnet", [Program, "--port", "0", "--certificate-out", certificate, "--stop-when-input-closes"])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -59,6 +59,37 @@ public sealed partial class EmulatorProgramTests
             }
 
             File.Delete(certificate);
+        }
+    }
+
+    [Fact]
+    public async Task Without_the_option_it_keeps_running_when_its_input_closes_and_a_second_on_its_port_says_so_in_one_line()
+    {
+        var start = new ProcessStartInfo("dotnet", [Program, "--port", "0"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        try
+        {
+            var address = await ListeningAddressAsync(process);
+            // As a background job or a CI step: no input at all.
+            process.StandardInput.Close();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False(process.HasExited, "The emulator stopped when its input closed.");
+
+            var second = new ProcessStartInfo("dotnet", [Program, "--port", address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var other = Process.Start(second)!;
+            var error = await other.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await other.WaitForExitAsync(timeout.Token);
+
+            Assert.Equal(4, other.ExitCode);
+            var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.Contains($"Port {address.Port} on 127.0.0.1 is in use", line, StringComparison.Ordinal);
+            Assert.Contains("port 0", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
     }
 
