@@ -39,7 +39,7 @@ internal static class DefenderCli
         }
         catch (CommandException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine(e.Located ? e.Message : $"error: {e.Message}");
             return e.ExitCode;
         }
         catch (OperationCanceledException)

@@ -57,10 +57,12 @@ public sealed class ConsentUrlCommandTests(CliEmulatorFixture fixture) : IClassF
     [Fact]
     public async Task A_client_id_that_is_not_a_guid_is_a_usage_error()
     {
-        var result = await Tool.RunAsync(["consent-url", "--client-id", "my-app"]);
+        var result = await Tool.RunAsync(["consent-url", "--client-id", "my-app", "--tenant", "contoso.onmicrosoft.com"]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Application (client) ID", result.Error, StringComparison.Ordinal);
+        // Nothing half-printed before the error, and no "(Parameter 'clientId')" tail.
+        Assert.Equal("", result.Output);
+        Assert.Equal("error: --client-id 'my-app' is not a GUID: use the app registration's Application (client) ID.", result.Error.Trim());
     }
 
     [Fact]
@@ -73,5 +75,8 @@ public sealed class ConsentUrlCommandTests(CliEmulatorFixture fixture) : IClassF
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("broken-scopes.json(3,", result.Error, StringComparison.Ordinal);
         Assert.Contains("Incident.Read.Al", result.Error, StringComparison.Ordinal);
+        // The compiler's form (file(line,col): error DEF1001: …), without a second "error:" in front.
+        Assert.StartsWith(manifest + "(3,", result.Error, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(result.Error, "error"));
     }
 }

@@ -103,9 +103,12 @@ public sealed class DoctorCommandTests(CliEmulatorFixture fixture) : IClassFixtu
     [Fact]
     public async Task A_malformed_tenant_list_is_a_usage_error_at_its_line()
     {
-        var result = await RunAsync("--tenants", Tenants(EmulatorOptions.ContosoTenantId, "not a tenant"));
+        var result = await RunAsync("--tenants", Tenants(EmulatorOptions.ContosoTenantId, "not a tenant", "# fine", "  contoso  # no dot"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("(2,1): 'not' is neither a tenant id (GUID) nor a domain.", result.Error, StringComparison.Ordinal);
+        // Every bad line, each in the compiler's form.
+        Assert.Contains("(2,1): error: 'not' is neither a tenant id (GUID) nor a domain.", result.Error, StringComparison.Ordinal);
+        Assert.Contains("(4,3): error: 'contoso' is neither a tenant id (GUID) nor a domain.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("error: /", result.Error, StringComparison.Ordinal);
     }
 }

@@ -31,6 +31,18 @@ public sealed class TokenCommandTests(CliEmulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_token_without_roles_is_a_finding_with_a_warning_and_the_consent_link()
+    {
+        // Northwind consented to Defender XDR only: its Defender for Endpoint token carries no role.
+        var result = await RunAsync(EmulatorOptions.NorthwindTenantId, "--resource", "WindowsDefenderATP");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("Roles      (none)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("warning: the token carries no roles", result.Error, StringComparison.Ordinal);
+        Assert.Contains("adminconsent", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_permission_exits_with_1_and_gives_the_consent_link()
     {
         var result = await RunAsync(EmulatorOptions.NorthwindTenantId, "--manifest", Manifest);

@@ -39,6 +39,14 @@ internal static class ConsentUrlCommand
                     ? [.. DeclaredPermissions.Load(file).ByResource.Keys]
                     : [DefenderResourceIds.ThreatProtection];
             var tenantList = parse.GetValue(tenants) is { Length: > 0 } given ? given : ["organizations"];
+            var app = parse.GetValue(clientId)!;
+            if (!Guid.TryParse(app, out _))
+            {
+                throw new CommandException($"--client-id '{app}' is not a GUID: use the app registration's Application (client) ID.", ExitCodes.Usage);
+            }
+
+            // Every link is made before any is printed: a bad tenant gives an error, not half a list.
+            var lines = new List<string>();
             try
             {
                 foreach (var tenant in tenantList)
@@ -46,21 +54,27 @@ internal static class ConsentUrlCommand
                     if (parse.GetValue(legacy))
                     {
                         // The v1 form consents to everything configured on the app at once: one link per tenant.
-                        console.Out.WriteLine($"# tenant {tenant}, every permission configured on the app");
-                        console.Out.WriteLine(AdminConsentLinks.LegacyConsentUrl(parse.GetValue(clientId)!, tenant == "organizations" ? "common" : tenant, parse.GetValue(cloud), parse.GetValue(redirectUri), parse.GetValue(authorityHost)));
+                        lines.Add($"# tenant {tenant}, every permission configured on the app");
+                        lines.Add(AdminConsentLinks.LegacyConsentUrl(app, tenant == "organizations" ? "common" : tenant, parse.GetValue(cloud), parse.GetValue(redirectUri), parse.GetValue(authorityHost)).ToString());
                         continue;
                     }
 
                     foreach (var resourceId in resourceIds)
                     {
-                        console.Out.WriteLine($"# tenant {tenant}, {DefenderCatalog.Default.GetResource(resourceId).DisplayName}");
-                        console.Out.WriteLine(AdminConsentLinks.AdminConsentUrl(parse.GetValue(clientId)!, tenant, parse.GetValue(cloud), resourceId, parse.GetValue(redirectUri), authorityHost: parse.GetValue(authorityHost)));
+                        lines.Add($"# tenant {tenant}, {DefenderCatalog.Default.GetResource(resourceId).DisplayName}");
+                        lines.Add(AdminConsentLinks.AdminConsentUrl(app, tenant, parse.GetValue(cloud), resourceId, parse.GetValue(redirectUri), authorityHost: parse.GetValue(authorityHost)).ToString());
                     }
                 }
             }
             catch (ArgumentException e)
             {
-                throw new CommandException(e.Message, ExitCodes.Usage);
+                // The sentence, without .NET's "(Parameter 'x')" tail.
+                throw new CommandException(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal), ExitCodes.Usage);
+            }
+
+            foreach (var line in lines)
+            {
+                console.Out.WriteLine(line);
             }
 
             return ExitCodes.Success;

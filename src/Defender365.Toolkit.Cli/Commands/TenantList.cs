@@ -12,6 +12,7 @@ internal static class TenantList
 
         var tenants = new List<string>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<string>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(file.FullName))
         {
@@ -26,13 +27,20 @@ internal static class TenantList
             var tenant = text.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries)[0];
             if (!Guid.TryParse(tenant, out _) && !tenant.Contains('.', StringComparison.Ordinal))
             {
-                throw new CommandException($"{file.FullName}({lineNumber},1): '{tenant}' is neither a tenant id (GUID) nor a domain.", ExitCodes.Usage);
+                // Every bad line at once: fixing one to find the next is a loop nobody needs.
+                problems.Add($"{file.FullName}({lineNumber},{line.IndexOf(tenant, StringComparison.Ordinal) + 1}): error: '{tenant}' is neither a tenant id (GUID) nor a domain.");
+                continue;
             }
 
             if (seen.Add(tenant))
             {
                 tenants.Add(tenant);
             }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new CommandException(string.Join(Environment.NewLine, problems), ExitCodes.Usage, located: true);
         }
 
         if (tenants.Count == 0)

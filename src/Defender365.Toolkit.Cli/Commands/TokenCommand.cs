@@ -75,6 +75,13 @@ internal static class TokenCommand
                 return ExitCodes.Findings;
             }
 
+            // A token without roles is refused by every operation of the API: that is a finding, not a success.
+            if (report.Resources.FirstOrDefault(r => r.Claims.Roles.Count == 0) is { } empty)
+            {
+                console.Error.WriteLine($"warning: the token carries no roles: the app has no application permission on {empty.Resource.DisplayName} in this tenant, so every call to it is refused. Add the permissions to the app and have the tenant's administrator consent: {credential.GetAdminConsentUrl(tenantId, empty.Resource.Id)}");
+                return ExitCodes.Findings;
+            }
+
             return ExitCodes.Success;
         });
         return command;

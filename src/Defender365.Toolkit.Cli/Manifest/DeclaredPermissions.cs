@@ -27,7 +27,7 @@ internal sealed class DeclaredPermissions
         {
             var problems = result.Diagnostics.Select(d =>
                 $"{d.Location.FilePath}({d.Location.LineSpan.Start.Line + 1},{d.Location.LineSpan.Start.Character + 1}): error {d.Id}: {d.Message}");
-            throw new CommandException(string.Join(Environment.NewLine, problems), ExitCodes.Usage);
+            throw new CommandException(string.Join(Environment.NewLine, problems), ExitCodes.Usage, located: true);
         }
 
         var byResource = new SortedDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
