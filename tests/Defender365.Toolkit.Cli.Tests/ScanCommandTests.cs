@@ -127,6 +127,24 @@ public sealed class ScanCommandTests : IDisposable
         var result = await Tool.RunAsync(["scan", Path.Combine(_folder.FullName, "nope")]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Folder not found", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Neither a file nor a folder", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_file_is_scanned_alone_with_its_folders_settings()
+    {
+        Write("src/appsettings.json", $$"""{ "Defender": { "ClientSecret": "{{EntraSecret}}" } }""");
+        Write("src/Other.cs", $$"""class Other { const string ClientSecret = "{{EntraSecret}}"; }""");
+        // Settings-file severities come from a .globalconfig, as in a build.
+        Write("src/.globalconfig", "is_global = true\ndotnet_diagnostic.DEF3002.severity = warning\n");
+
+        var result = await Tool.RunAsync(["scan", Path.Combine(_folder.FullName, "src", "appsettings.json")]);
+
+        // The file's finding at the severity its folder's .globalconfig sets (a warning: exit 0); Other.cs is not scanned.
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var line = Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("appsettings.json(1,", line, StringComparison.Ordinal);
+        Assert.Contains("warning DEF3002", line, StringComparison.Ordinal);
+        Assert.Contains("Scanned 0 C# and 1 settings files", result.Error, StringComparison.Ordinal);
     }
 }

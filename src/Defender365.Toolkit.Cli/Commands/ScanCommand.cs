@@ -4,27 +4,29 @@ using Defender365.Toolkit.Cli.Scanning;
 
 namespace Defender365.Toolkit.Cli.Commands;
 
-/// <summary><c>defender365 scan</c>: the DEF3001/DEF3002 secret rules over a folder, for repositories that are not built.</summary>
+/// <summary><c>defender365 scan</c>: the DEF3001/DEF3002 secret rules over a folder or a file, for code that is not built.</summary>
 internal static class ScanCommand
 {
     public static Command Create(CliConsole console)
     {
-        var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder to scan (C# files, and JSON, .env, YAML, XML and other settings files), recursively; bin, obj and .git are skipped." };
+        var folder = new Argument<FileSystemInfo>("path") { Description = "The folder to scan (C# files, and JSON, .env, YAML, XML and other settings files), recursively; bin, obj and .git are skipped. Or one file." };
         var sarif = new Option<FileInfo?>("--sarif") { Description = "Also write the findings as SARIF 2.1.0 to this file (for code-scanning services)." };
 
-        var command = new Command("scan", "Find hardcoded secrets in a folder with the same rules and .editorconfig settings as the build (DEF3001, DEF3002). Exits with 1 when any is an error.")
+        var command = new Command("scan", "Find hardcoded secrets in a folder or a file with the same rules and .editorconfig settings as the build (DEF3001, DEF3002). Exits with 1 when any is an error.")
         {
             folder, sarif,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var root = parse.GetValue(folder)!;
-            if (!root.Exists)
+            var target = parse.GetValue(folder)!;
+            if (!target.Exists)
             {
-                throw new CommandException($"Folder not found: {root.FullName}", ExitCodes.Usage);
+                throw new CommandException($"Neither a file nor a folder: {target.FullName}", ExitCodes.Usage);
             }
 
-            var scan = await FolderSecretScan.RunAsync(root, cancellationToken).ConfigureAwait(false);
+            var scan = target is FileInfo file
+                ? await FolderSecretScan.RunAsync(file.Directory!, cancellationToken, file).ConfigureAwait(false)
+                : await FolderSecretScan.RunAsync((DirectoryInfo)target, cancellationToken).ConfigureAwait(false);
             foreach (var finding in scan.Findings)
             {
                 var start = finding.Position.StartLinePosition;

@@ -21,9 +21,12 @@ internal static class FolderSecretScan
     // Settings and configuration files DEF3002 reads; everything else (binaries, images, Markdown) is left alone.
     private static readonly HashSet<string> SettingsExtensions = new(StringComparer.OrdinalIgnoreCase) { ".json", ".env", ".yml", ".yaml", ".config", ".xml", ".ini", ".properties", ".conf", ".tfvars", ".ps1", ".sh" };
 
-    public static async Task<ScanResult> RunAsync(DirectoryInfo folder, CancellationToken cancellationToken)
+    /// <summary>Scans <paramref name="folder"/> recursively, or only <paramref name="file"/> in it (with the folder's settings files).</summary>
+    public static async Task<ScanResult> RunAsync(DirectoryInfo folder, CancellationToken cancellationToken, FileInfo? file = null)
     {
-        var files = Enumerate(folder).ToList();
+        var files = file is null
+            ? Enumerate(folder).ToList()
+            : [file.FullName, .. folder.EnumerateFiles().Where(f => EditorConfigOptions.IsConfigFile(f.Name)).Select(f => f.FullName)];
         var configuration = await EditorConfigOptions.ReadAsync(folder, files.Where(f => EditorConfigOptions.IsConfigFile(Path.GetFileName(f))), cancellationToken).ConfigureAwait(false);
         var trees = new List<SyntaxTree>();
         var additional = new List<AdditionalText>();
