@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Defender365.Toolkit.Analyzers.Catalog;
 using Defender365.Toolkit.Analyzers.Json;
 using Microsoft.CodeAnalysis.Text;
 
@@ -7,7 +8,8 @@ namespace Defender365.Toolkit.CodeFixes;
 
 /// <summary>
 /// Adds an application permission to a scope manifest as a text edit at the right place, so the file keeps its layout,
-/// comments and key order: into the resource's <c>application</c> array, or a new array, or a new resource entry.
+/// comments and key order: in place of a weaker permission it covers, into the resource's <c>application</c> array, or a
+/// new array, or a new resource entry.
 /// </summary>
 internal static class ManifestEditor
 {
@@ -41,6 +43,15 @@ internal static class ManifestEditor
         if (application.Items.OfType<JsonString>().Any(s => s.Value == permission))
         {
             return null;
+        }
+
+        // A declared permission the new one covers (Incident.Read.All under Incident.ReadWrite.All) is replaced in place:
+        // kept, it would only be flagged by DEF2002 as unneeded next.
+        var implications = ApiCatalog.Instance.FindResourceByDisplayName(resourceDisplayName)?.Implications ?? [];
+        var covered = application.Items.OfType<JsonString>().FirstOrDefault(s => implications.Any(i => !i.Delegated && i.Permission == permission && i.Implies == s.Value));
+        if (covered is not null)
+        {
+            return text.WithChanges(new TextChange(covered.Span, quoted));
         }
 
         if (application.Items.Count == 0)

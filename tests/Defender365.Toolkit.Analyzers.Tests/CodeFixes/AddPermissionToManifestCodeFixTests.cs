@@ -70,20 +70,27 @@ public sealed class AddPermissionToManifestCodeFixTests
     public Task Edits_a_manifest_marked_by_item_metadata_whatever_its_name() => VerifyAsync(
         "class App { void Run(Clients c) { c.{|DEF2001:UpdateIncident|}(); } }",
         """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""",
-        """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All", "Incident.ReadWrite.All"] } } }""",
+        """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.ReadWrite.All"] } } }""",
         diagnostics: 1,
         manifestPath: "/0/config/my-scopes.json");
 
     [Fact]
     public Task Adds_to_a_single_line_application_array() => VerifyAsync(
-        "class App { void Run(Clients c) { c.{|DEF2001:UpdateIncident|}(); } }",
+        "class App { void Run(Clients c) { c.{|DEF2001:Hunt|}(); } }",
         """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""",
-        """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All", "Incident.ReadWrite.All"] } } }""",
+        """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All", "AdvancedHunting.Read.All"] } } }""",
+        diagnostics: 1);
+
+    [Fact]
+    public Task Replaces_the_weaker_permission_the_new_one_covers() => VerifyAsync(
+        "class App { void Run(Clients c) { c.{|DEF2001:UpdateIncident|}(); } }",
+        """{ "permissions": { "Microsoft Threat Protection": { "application": ["AdvancedHunting.Read.All", "Incident.Read.All"] } } }""",
+        """{ "permissions": { "Microsoft Threat Protection": { "application": ["AdvancedHunting.Read.All", "Incident.ReadWrite.All"] } } }""",
         diagnostics: 1);
 
     [Fact]
     public Task Adds_on_its_own_line_to_a_multi_line_array_keeping_indentation_and_comments() => VerifyAsync(
-        "class App { void Run(Clients c) { c.{|DEF2001:UpdateIncident|}(); } }",
+        "class App { void Run(Clients c) { c.{|DEF2001:Hunt|}(); } }",
         """
         {
           // what the SOC connector holds
@@ -103,7 +110,7 @@ public sealed class AddPermissionToManifestCodeFixTests
             "Microsoft Threat Protection": {
               "application": [
                 "Incident.Read.All",
-                "Incident.ReadWrite.All"
+                "AdvancedHunting.Read.All"
               ]
             }
           }
@@ -135,7 +142,7 @@ public sealed class AddPermissionToManifestCodeFixTests
     public Task Fix_all_declares_every_missing_permission_once() => VerifyAsync(
         "class App { void Run(Clients c) { c.{|DEF2001:UpdateIncident|}(); c.{|DEF2001:Hunt|}(); c.{|DEF2001:Hunt|}(); c.{|DEF2001:Isolate|}(); } }",
         """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""",
-        """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All", "Incident.ReadWrite.All", "AdvancedHunting.Read.All"] }, "WindowsDefenderATP": { "application": ["Machine.Isolate"] } } }""",
+        """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.ReadWrite.All", "AdvancedHunting.Read.All"] }, "WindowsDefenderATP": { "application": ["Machine.Isolate"] } } }""",
         diagnostics: 3,
         fixAll: true);
 }
