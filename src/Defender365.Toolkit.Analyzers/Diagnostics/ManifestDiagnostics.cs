@@ -9,18 +9,18 @@ internal static class ManifestDiagnostics
     public static readonly DiagnosticDescriptor InvalidManifest = new(
         RuleIdentifiers.InvalidManifest,
         title: "Scope manifest is not valid",
-        messageFormat: "defender-scopes.json: {0}",
+        messageFormat: "{0}",
         RuleCategories.Manifest,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "The scope manifest must be a JSON object with 'namespace', 'cloud' and 'permissions' (resource name → { application: [...], delegated: [...] }). No code is generated from an invalid manifest.",
+        description: "The scope manifest must be a JSON object with 'namespace', 'cloud' and 'permissions' (resource name → { application: [...], delegated: [...] }). While the manifest cannot be read, the entry points are generated with no permission declared (so this is the first error, not a cascade of missing types).",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.InvalidManifest));
 
     /// <summary>DEF1002. Format: "{0}" (the unknown entry, why, and the catalog's closest match).</summary>
     public static readonly DiagnosticDescriptor UnknownEntry = new(
         RuleIdentifiers.UnknownManifestEntry,
         title: "Unknown resource or permission in the scope manifest",
-        messageFormat: "defender-scopes.json: {0}",
+        messageFormat: "{0}",
         RuleCategories.Manifest,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,

@@ -87,6 +87,9 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
                 $"A project has one scope manifest; this one is ignored because '{ordered[0].FilePath}' is used. Merge them."));
         }
 
-        return new SelectedManifest(ordered[0].Spec, diagnostics.ToEquatableArray());
+        // An unreadable manifest still yields the entry points, with nothing declared: its DEF1001 is then the first and
+        // only error, not buried under CS0246 for every generated type the code uses.
+        var spec = ordered[0].Spec ?? new ScopeManifestSpec(ordered[0].SalvagedNamespace, "Commercial", EquatableArray<ResourceGrantSpec>.Empty);
+        return new SelectedManifest(spec, diagnostics.ToEquatableArray());
     }
 }

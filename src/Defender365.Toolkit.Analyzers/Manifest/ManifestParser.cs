@@ -41,7 +41,7 @@ internal static class ManifestParser
         if (read.Root is null)
         {
             context.Invalid(read.ErrorSpan, $"Not valid JSON: {read.Error}");
-            return new ManifestParseResult(path, null, diagnostics.ToEquatableArray());
+            return new ManifestParseResult(path, null, diagnostics.ToEquatableArray(), SalvageNamespace(text.ToString()));
         }
 
         if (read.Root is not JsonObject root)
@@ -94,6 +94,25 @@ internal static class ManifestParser
             .Select(g => new ResourceGrantSpec(g.Key, g.Value.Application.ToEquatableArray(), g.Value.Delegated.ToEquatableArray()))
             .ToEquatableArray();
         return new ManifestParseResult(path, new ScopeManifestSpec(ns, cloud, resources), diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The namespace of a manifest that is not valid JSON, when its <c>"namespace": "…"</c> is still legible and valid: the
+    /// generated entry points then stay where the user's code looks for them while the one real error is fixed.
+    /// </summary>
+    private static string? SalvageNamespace(string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, "\"namespace\"\\s*:\\s*\"([^\"\\\\]{1,512})\"", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var candidate = match.Groups[1].Value;
+        var parts = candidate.Split('.');
+        return parts.Length <= MaxNamespaceParts && parts.All(p => SyntaxFacts.IsValidIdentifier(p) && SyntaxFacts.GetKeywordKind(p) == SyntaxKind.None && SyntaxFacts.GetContextualKeywordKind(p) == SyntaxKind.None)
+            ? candidate
+            : null;
     }
 
     private const int MaxNamespaceLength = 512;

@@ -21,4 +21,8 @@ internal sealed record ResourceGrantSpec(string ResourceId, EquatableArray<strin
 
 /// <summary>A manifest file read: its spec (when the file is a JSON object) and every problem found, located.</summary>
 /// <remarks>Immutable with structural equality, or incremental caching breaks.</remarks>
-internal sealed record ManifestParseResult(string FilePath, ScopeManifestSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <param name="FilePath">The manifest's path.</param>
+/// <param name="Spec">What it declares; <see langword="null"/> when it is not a readable JSON object.</param>
+/// <param name="Diagnostics">Every problem, located.</param>
+/// <param name="SalvagedNamespace">For a file that is not valid JSON, its <c>namespace</c> if still legible.</param>
+internal sealed record ManifestParseResult(string FilePath, ScopeManifestSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, string? SalvagedNamespace = null);

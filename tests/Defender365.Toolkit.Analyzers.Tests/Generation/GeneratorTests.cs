@@ -57,14 +57,31 @@ public sealed class GeneratorTests
     }
 
     [Fact]
-    public void A_broken_manifest_reports_DEF1001_in_the_json_and_generates_nothing()
+    public void A_broken_manifest_reports_DEF1001_once_and_still_generates_the_entry_points()
     {
-        var compilation = GeneratorHarness.Compilation();
-        var (driver, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver("{ \"permissions\": "), compilation);
+        // The user's code as it was before the typo: it must keep compiling, so DEF1001 is the one error seen.
+        const string App = """
+            using Contoso.Soc.Defender;
+            public static class Program
+            {
+                public static void Main()
+                {
+                    System.Console.WriteLine(typeof(DefenderClient).Name + typeof(DefenderTenantClient).Name);
+                }
+            }
+            """;
+        var compilation = GeneratorHarness.Compilation(App);
+        const string Broken = "{\n  \"namespace\": \"Contoso.Soc.Defender\",\n  \"permissions\": { \"Microsoft Threat Protection\": { \"application\": [\"Incident.Read.All\" } }\n}\n";
+        var (driver, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver(Broken), compilation);
+
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("DEF1001", diagnostic.Id);
         Assert.Equal(GeneratorHarness.ManifestPath, diagnostic.Location.GetLineSpan().Path);
-        Assert.Empty(driver.GetRunResult().GeneratedTrees);
+        Assert.Equal(2, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
+        // The location names the file; the message does not say it again.
+        Assert.StartsWith("Not valid JSON", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.NotEmpty(driver.GetRunResult().GeneratedTrees);
         IncrementalAssert.SecondRunIsCached(driver, compilation);
     }
 
