@@ -76,8 +76,7 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
         }
         finally
         {
-            emulatorShell.Kill(entireProcessTree: true);
-            await emulatorShell.WaitForExitAsync();
+            TestProcess.Kill(emulatorShell);
         }
     }
 
@@ -102,7 +101,9 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
         }
     }
 
-    private Process Start(string script)
+    private Process Start(string script) => Process.Start(StartInfo(script))!;
+
+    private ProcessStartInfo StartInfo(string script)
     {
         var start = new ProcessStartInfo("bash", ["-e", "-c", script])
         {
@@ -122,17 +123,13 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
             start.Environment.Remove(name);
         }
 
-        return Process.Start(start)!;
+        return start;
     }
 
     private async Task<(int ExitCode, string Output)> RunAsync(string script, TimeSpan timeout)
     {
-        using var process = Start(script);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await output + await error);
+        var (exitCode, output, error) = await TestProcess.RunAsync(StartInfo(script), timeout);
+        return (exitCode, output + error);
     }
 
     private static async Task WaitForLineAsync(Process process, string expected, TimeSpan timeout)

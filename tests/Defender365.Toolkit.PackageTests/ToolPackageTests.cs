@@ -52,12 +52,7 @@ public sealed class ToolPackageTests(PackageFixture fixture) : IClassFixture<Pac
     {
         var executable = Path.Combine(toolPath, OperatingSystem.IsWindows() ? "defender365.exe" : "defender365");
         Assert.True(File.Exists(executable), $"No {executable} after install.");
-        var start = new ProcessStartInfo(executable, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output + await error);
+        var (exitCode, output, error) = await TestProcess.RunAsync(new ProcessStartInfo(executable, arguments), TimeSpan.FromMinutes(2));
+        return (exitCode, output + error);
     }
 }

@@ -44,13 +44,8 @@ internal static class Tool
 
     public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        using var process = Process.Start(StartInfo(arguments, environment, workingDirectory))!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await output, await error);
+        var (exitCode, output, error) = await TestProcess.RunAsync(StartInfo(arguments, environment, workingDirectory), TimeSpan.FromMinutes(2));
+        return new CliResult(exitCode, output, error);
     }
 
     private static string Metadata(string key) =>

@@ -17,14 +17,9 @@ public sealed class MultiTenantSocSampleTests
         start.Environment.Remove("DEFENDER365_CLIENT_ID");
         start.Environment.Remove("DEFENDER365_CLIENT_SECRET");
         start.Environment.Remove("DEFENDER365_TENANTS");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exitCode, text, errors) = await TestProcess.RunAsync(start, TimeSpan.FromMinutes(2));
 
-        var text = await output;
-        Assert.True(process.ExitCode == 0, text + await errors);
+        Assert.True(exitCode == 0, text + errors);
         Assert.Contains("2 of 3 tenants fully served.", text, StringComparison.Ordinal);
         Assert.Contains("consent: MISSING AdvancedHunting.Read.All", text, StringComparison.Ordinal);
         Assert.Contains("/9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6/v2.0/adminconsent?client_id=", text, StringComparison.Ordinal);
