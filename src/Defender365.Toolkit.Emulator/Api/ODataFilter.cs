@@ -154,17 +154,7 @@ internal sealed class ODataFilter
         private static readonly string[] Operators = ["eq", "ne", "gt", "ge", "lt", "le"];
         private int _next;
 
-        public Node ParseOr()
-        {
-            var left = ParseAnd();
-            while (Peek() is { } token && token.IsWord("or"))
-            {
-                _next++;
-                left = new Or(left, ParseAnd());
-            }
-
-            return left;
-        }
+        public Node ParseOr() => ParseJoined("or", ParseAnd, static (left, right) => new Or(left, right));
 
         public void ExpectEnd()
         {
@@ -174,13 +164,16 @@ internal sealed class ODataFilter
             }
         }
 
-        private Node ParseAnd()
+        private Node ParseAnd() => ParseJoined("and", ParsePrimary, static (left, right) => new And(left, right));
+
+        // operand (word operand)*, left to right.
+        private Node ParseJoined(string word, Func<Node> operand, Func<Node, Node, Node> join)
         {
-            var left = ParsePrimary();
-            while (Peek() is { } token && token.IsWord("and"))
+            var left = operand();
+            while (Peek() is { } token && token.IsWord(word))
             {
                 _next++;
-                left = new And(left, ParsePrimary());
+                left = join(left, operand());
             }
 
             return left;
