@@ -51,9 +51,14 @@ internal static class ClientEmitter
         writer.Line("}");
         writer.Line();
         writer.Summary("Creates a client over an existing invoker (shared pipeline and options).");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The invoker calls another cloud than defender-scopes.json declares.</exception>");
         writer.Line($"public DefenderClient({Invoker} invoker)");
         writer.Line("{");
         writer.Line("    _invoker = invoker ?? throw new global::System.ArgumentNullException(nameof(invoker));");
+        writer.Line($"    if (invoker.Options.Cloud != global::Defender365.Toolkit.Catalog.DefenderCloud.{plan.Spec.Cloud})");
+        writer.Line("    {");
+        writer.Line($"        throw new global::System.ArgumentException(\"defender-scopes.json declares the {plan.Spec.Cloud} cloud, but the client is configured for the \" + invoker.Options.Cloud + \" cloud (DefenderClientOptions.Cloud, or Defender:Cloud with AddDefenderClient). Use one cloud for both.\", nameof(invoker));");
+        writer.Line("    }");
         writer.Line("}");
         writer.Line();
         writer.Summary("The invoker the generated clients call: for operations by catalog id and for consent checks.");

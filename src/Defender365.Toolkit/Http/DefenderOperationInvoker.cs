@@ -29,10 +29,19 @@ public class DefenderOperationInvoker
     /// <summary>Creates an invoker.</summary>
     /// <param name="credential">Tokens per tenant: <see cref="Authentication.DefenderAppCredential"/>, or any Azure.Identity credential.</param>
     /// <param name="options">Cloud, endpoints, permission pre-check and retry settings.</param>
+    /// <exception cref="ArgumentException">A <see cref="Authentication.DefenderAppCredential"/> of another cloud than <see cref="DefenderClientOptions.Cloud"/>.</exception>
     public DefenderOperationInvoker(TokenCredential credential, DefenderClientOptions? options = null)
     {
         _credential = credential ?? throw new ArgumentNullException(nameof(credential));
         Options = options ?? new DefenderClientOptions();
+
+        // Tokens from one cloud's sign-in are worthless to another cloud's APIs: say so now, not with a 401 per call.
+        if (credential is Authentication.DefenderAppCredential app && app.Cloud != Options.Cloud)
+        {
+            throw new ArgumentException(
+                $"The credential signs in to the {app.Cloud} cloud, but the client calls the {Options.Cloud} cloud's APIs. Use one cloud for both: DefenderAppCredentialOptions.Cloud = DefenderCloud.{Options.Cloud} (or DefenderClientOptions.Cloud = DefenderCloud.{app.Cloud}).",
+                nameof(credential));
+        }
         if (Options.DefaultPageSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), Options.DefaultPageSize, $"{nameof(DefenderClientOptions.DefaultPageSize)} must be positive.");

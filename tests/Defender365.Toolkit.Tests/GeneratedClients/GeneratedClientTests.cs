@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.Authorization;
 using Defender365.Toolkit.Emulator;
 using Defender365.Toolkit.Http;
@@ -67,6 +68,25 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal(DefenderRequestFailure.InvalidResponse, error.Failure);
         Assert.Equal("GetIncident", error.OperationId);
         Assert.Equal(EmulatorFixture.AllPermissionsTenantId, error.TenantId);
+    }
+
+    [Fact]
+    public void A_client_or_credential_of_another_cloud_than_the_manifest_is_an_error_naming_both()
+    {
+        // This project's manifest declares the Commercial cloud.
+        var gcc = fixture.Emulator.CreateClientOptions();
+        gcc.Cloud = Toolkit.Catalog.DefenderCloud.GCCHigh;
+        var credentialOptions = fixture.Emulator.CreateCredentialOptions("*");
+        credentialOptions.Cloud = Toolkit.Catalog.DefenderCloud.GCCHigh;
+        var gccCredential = DefenderAppCredential.FromClientSecret(EmulatorOptions.DemoClientId, fixture.Secret, credentialOptions);
+
+        var client = Assert.Throws<ArgumentException>(() => new DefenderClient(new DefenderOperationInvoker(gccCredential, gcc)));
+        Assert.Contains("defender-scopes.json declares the Commercial cloud", client.Message, StringComparison.Ordinal);
+        Assert.Contains("GCCHigh", client.Message, StringComparison.Ordinal);
+
+        // A credential that signs in to another cloud than the client calls: refused before any token is asked for.
+        var credential = Assert.Throws<ArgumentException>(() => new DefenderClient(gccCredential));
+        Assert.Contains("signs in to the GCCHigh cloud, but the client calls the Commercial cloud", credential.Message, StringComparison.Ordinal);
     }
 
     [Fact]
