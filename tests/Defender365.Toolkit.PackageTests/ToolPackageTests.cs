@@ -6,7 +6,12 @@ namespace Defender365.Toolkit.PackageTests;
 /// The defender365 tool as users get it: packed, installed with <c>dotnet tool install</c> from a folder feed into a tool
 /// path, and run by its command name.
 /// </summary>
-public sealed class ToolPackageTests(PackageFixture fixture) : IClassFixture<PackageFixture>, IDisposable
+/// <remarks>
+/// In the package collection, not a class fixture of its own: a second PackageFixture packed the runtime in Release while
+/// the collection's did, and the two builds raced on the same output files (MSB4018, "file used by another process").
+/// </remarks>
+[Collection(nameof(PackageCollection))]
+public sealed class ToolPackageTests(PackageFixture fixture) : IDisposable
 {
     private readonly string _version = "0.1.0-test." + Guid.NewGuid().ToString("N")[..8];
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("defender365-tool-");
