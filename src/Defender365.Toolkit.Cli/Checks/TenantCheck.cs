@@ -53,8 +53,8 @@ internal sealed record TenantReport(string Tenant, IReadOnlyList<ResourceReport>
     public bool IsCredentialProblem => Failure is DefenderAuthenticationFailure.InvalidClientSecret or DefenderAuthenticationFailure.ClientSecretExpired
         or DefenderAuthenticationFailure.InvalidClientCertificate;
 
-    /// <summary>The token service could not be reached: nothing about the tenant is known.</summary>
-    public bool IsUnreachable => Failure is DefenderAuthenticationFailure.Transient;
+    /// <summary>The token service could not be reached or was temporarily unavailable: nothing about the tenant is known.</summary>
+    public bool IsUnavailable => Failure is DefenderAuthenticationFailure.Transient;
 
     /// <summary>One word for tables and JSON.</summary>
     public string Status => Failure switch
@@ -63,7 +63,7 @@ internal sealed record TenantReport(string Tenant, IReadOnlyList<ResourceReport>
         null => "missing",
         DefenderAuthenticationFailure.NotConsented or DefenderAuthenticationFailure.ApiNotProvisioned => "not-consented",
         DefenderAuthenticationFailure.TenantNotFound => "unknown-tenant",
-        DefenderAuthenticationFailure.Transient => "unreachable",
+        DefenderAuthenticationFailure.Transient => "unavailable",
         _ when IsCredentialProblem => "credential-rejected",
         _ => "failed",
     };

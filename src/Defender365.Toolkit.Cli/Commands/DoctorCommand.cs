@@ -65,7 +65,7 @@ internal static class DoctorCommand
             progress.Finish();
 
             // Nothing answered for any tenant: one sentence, not one per tenant, and "could not check" rather than "found".
-            if (reports.Length > 0 && reports.All(r => r.IsUnreachable))
+            if (reports.Length > 0 && reports.All(r => r.IsUnavailable))
             {
                 throw new CommandException($"{reports[0].Message} Nothing was checked for any of the {reports.Length} tenants.", ExitCodes.Unavailable);
             }
@@ -81,7 +81,7 @@ internal static class DoctorCommand
 
             return reports.Any(r => r.IsCredentialProblem) ? ExitCodes.Configuration
                 : reports.All(r => r.IsHealthy) ? ExitCodes.Success
-                : reports.All(r => r.IsHealthy || r.IsUnreachable) ? ExitCodes.Unavailable
+                : reports.All(r => r.IsHealthy || r.IsUnavailable) ? ExitCodes.Unavailable
                 : ExitCodes.Findings;
         });
         return command;

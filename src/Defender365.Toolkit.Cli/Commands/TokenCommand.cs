@@ -40,7 +40,7 @@ internal static class TokenCommand
             {
                 console.Error.WriteLine($"error: {report.Message}");
                 return report.IsCredentialProblem || report.Failure is Authentication.DefenderAuthenticationFailure.Unknown ? ExitCodes.Configuration
-                    : report.IsUnreachable ? ExitCodes.Unavailable
+                    : report.IsUnavailable ? ExitCodes.Unavailable
                     : ExitCodes.Findings;
             }
 

@@ -155,20 +155,7 @@ public class DefenderOperationInvoker
     /// <returns>The response, with its body in a pooled buffer the caller disposes.</returns>
     internal async Task<(Response Response, PooledContent Content, Uri RequestUri)> SendPageAsync(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip, Uri? link, CancellationToken cancellationToken)
     {
-        HttpMessage message;
-        if (link is null)
-        {
-            message = CreateMessage(operation, tenantId, arguments, top, skip);
-        }
-        else
-        {
-            message = Pipeline.CreateMessage();
-            new DefenderCallContext(operation, tenantId, Options.Endpoint(operation.Resource)).AttachTo(message);
-            message.Request.Method = RequestMethod.Get;
-            message.Request.Uri.Reset(link);
-            message.Request.Headers.SetValue("Accept", "application/json");
-        }
-
+        var message = CreateMessage(operation, tenantId, arguments, top, skip, link);
         PooledContent.Request(message, Options.MaxResponseBytes);
         PooledContent? content = null;
         try
@@ -219,7 +206,8 @@ public class DefenderOperationInvoker
         OperationCanceledException or TimeoutException => DefenderRequestFailure.Timeout,
         RequestFailedException { Status: 0, InnerException: OperationCanceledException or TimeoutException } => DefenderRequestFailure.Timeout,
         RequestFailedException { Status: 0 } or IOException or HttpRequestException or System.Net.Sockets.SocketException => DefenderRequestFailure.Network,
-        JsonException or FormatException or OverflowException or NotSupportedException or ArgumentOutOfRangeException => DefenderRequestFailure.InvalidResponse,
+        // What reading a body throws on values it cannot take; anything else (a bug of ours) passes as it is.
+        JsonException or FormatException or OverflowException => DefenderRequestFailure.InvalidResponse,
         _ => null,
     };
 
@@ -261,13 +249,22 @@ public class DefenderOperationInvoker
         return message;
     }
 
-    private HttpMessage CreateMessage(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip)
+    /// <summary>The request for an operation, or for a next link the service returned (a GET of that link as it is).</summary>
+    private HttpMessage CreateMessage(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip, Uri? nextLink = null)
     {
         var endpoint = Options.Endpoint(operation.Resource);
         var message = Pipeline.CreateMessage();
         new DefenderCallContext(operation, tenantId, endpoint).AttachTo(message);
 
         var request = message.Request;
+        if (nextLink is not null)
+        {
+            request.Method = RequestMethod.Get;
+            request.Uri.Reset(nextLink);
+            request.Headers.SetValue("Accept", "application/json");
+            return message;
+        }
+
         request.Method = RequestMethod.Parse(operation.Method);
         request.Uri.Reset(endpoint.ApiBaseUrl);
         var basePath = endpoint.ApiBaseUrl.AbsolutePath.TrimEnd('/');

@@ -173,7 +173,7 @@ public sealed class FaultProfileTests(EmulatorFixture fixture) : IClassFixture<E
     [Fact]
     public async Task Consent_shows_in_new_tokens_only_after_the_lag()
     {
-        var invoker = Invoker("""{ "consentLagSeconds": 1.5, "rules": [] }""", o => o.TokenRefreshInterval = TimeSpan.Zero);
+        var invoker = Invoker("""{ "consentLagSeconds": 3, "rules": [] }""", o => o.TokenRefreshInterval = TimeSpan.Zero);
         var tenant = fixture.Emulator.Options.Tenants.Single(t => t.TenantId == EmulatorOptions.NorthwindTenantId);
         var hunt = new DefenderRequestArguments { Body = BinaryData.FromString("""{"Query":"DeviceInfo | take 1"}""") };
         await Assert.ThrowsAsync<MissingPermissionException>(() => invoker.SendAsync(Op("RunAdvancedHuntingQuery"), EmulatorOptions.NorthwindTenantId, hunt));
@@ -183,7 +183,7 @@ public sealed class FaultProfileTests(EmulatorFixture fixture) : IClassFixture<E
         {
             // Granted, but not yet in new tokens.
             await Assert.ThrowsAsync<MissingPermissionException>(() => invoker.SendAsync(Op("RunAdvancedHuntingQuery"), EmulatorOptions.NorthwindTenantId, hunt));
-            await Task.Delay(TimeSpan.FromSeconds(1.6));
+            await Task.Delay(TimeSpan.FromSeconds(3.2));
             var response = await invoker.SendAsync(Op("RunAdvancedHuntingQuery"), EmulatorOptions.NorthwindTenantId, hunt);
             Assert.Equal(200, response.Status);
         }
