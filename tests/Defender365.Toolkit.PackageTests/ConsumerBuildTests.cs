@@ -79,8 +79,10 @@ public sealed class ConsumerBuildTests(PackageFixture package)
     }
 
     [Fact]
-    public async Task A_call_the_manifest_does_not_allow_fails_the_build_with_DEF2001_at_the_call()
+    public async Task Every_call_outside_the_manifest_fails_with_DEF2001_and_dotnet_format_applies_the_fixes()
     {
+        // Incident.Read.All only: a stronger permission in a declared area, an area with nothing declared, a resource
+        // with nothing declared. Each must be DEF2001 (not CS1061 for a missing member) and each must have its fix.
         var project = package.CreateConsumer("Undeclared", Manifest, """
             using Consumer.Defender;
             using Consumer.Defender.Models;
@@ -90,6 +92,12 @@ public sealed class ConsumerBuildTests(PackageFixture package)
                 public static System.Threading.Tasks.Task Resolve(DefenderTenantClient tenant) =>
                     tenant.Incidents.UpdateIncidentAsync(1, new UpdateIncidentRequest { Status = IncidentStatus.Resolved });
 
+                public static System.Threading.Tasks.Task Isolate(DefenderTenantClient tenant) =>
+                    tenant.MachineActions.IsolateMachineAsync("m1", new IsolateMachineRequest { Comment = "contain", IsolationType = IsolationType.Full });
+
+                public static System.Threading.Tasks.Task Alert(DefenderTenantClient tenant) =>
+                    tenant.GraphSecurity.Alerts.GetAlertV2Async("a1");
+
                 public static void Main()
                 {
                 }
@@ -98,5 +106,20 @@ public sealed class ConsumerBuildTests(PackageFixture package)
         var build = await DotNet.RunAsync(project, "build", "-nodeReuse:false");
         Assert.NotEqual(0, build.ExitCode);
         Assert.Matches(@"Program\.cs\(7,\d+\): error DEF2001: UpdateIncident needs Incident\.ReadWrite\.All on Microsoft Threat Protection", build.Output);
+        Assert.Matches(@"Program\.cs\(10,\d+\): error DEF2001: IsolateMachine needs Machine\.Isolate on WindowsDefenderATP", build.Output);
+        Assert.Matches(@"Program\.cs\(13,\d+\): error DEF2001: GraphSecurity\.GetAlertV2 needs SecurityAlert\.Read\.All on Microsoft Graph", build.Output);
+        Assert.DoesNotMatch(@"error CS\d+", build.Output);
+
+        // The command docs/analyzers.md gives for fixing outside an IDE.
+        var format = await DotNet.RunAsync(project, "format", "analyzers", "--diagnostics", "DEF2001");
+        Assert.True(format.ExitCode == 0, format.Output);
+        var manifest = File.ReadAllText(Path.Combine(project, "defender-scopes.json"));
+        Assert.Contains("\"Incident.ReadWrite.All\"", manifest, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"Incident.Read.All\"", manifest, StringComparison.Ordinal);
+        Assert.Contains("\"WindowsDefenderATP\": { \"application\": [\"Machine.Isolate\"] }", manifest, StringComparison.Ordinal);
+        Assert.Contains("\"Microsoft Graph\": { \"application\": [\"SecurityAlert.Read.All\"] }", manifest, StringComparison.Ordinal);
+
+        var rebuild = await DotNet.RunAsync(project, "build", "-nodeReuse:false");
+        Assert.True(rebuild.ExitCode == 0, rebuild.Output);
     }
 }

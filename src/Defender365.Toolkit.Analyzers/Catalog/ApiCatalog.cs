@@ -141,7 +141,7 @@ internal sealed record CatalogResource(string Id, string DisplayName, IReadOnlyL
     /// <summary>
     /// The declared permission that allows an any-of requirement with the least access (the requirement lists least
     /// privileged first; a declared ReadWrite covers a required Read), or <see langword="null"/> when none does. The one
-    /// place this rule lives for the generator (which areas are touched) and the analyzers (DEF2001/DEF2002).
+    /// place this rule lives for the generator (which operations are declared) and the analyzers (DEF2001/DEF2002).
     /// </summary>
     public string? LeastPrivilegedSatisfier(IReadOnlyList<string> anyOf, IReadOnlyList<string> declared, bool delegated)
     {

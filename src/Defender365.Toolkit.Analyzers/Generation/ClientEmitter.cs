@@ -6,15 +6,21 @@ using Defender365.Toolkit.Analyzers.Catalog;
 namespace Defender365.Toolkit.Analyzers.Generation;
 
 /// <summary>
-/// Emits <c>DefenderClient</c> → <c>ForTenant</c> → <c>DefenderTenantClient</c> → one client per touched area with one
+/// Emits <c>DefenderClient</c> → <c>ForTenant</c> → <c>DefenderTenantClient</c> → one client per catalog area with one
 /// <c>{Operation}Async</c> per catalog operation of the area, each a thin typed wrapper over
-/// <c>DefenderOperationInvoker</c> carrying <c>[RequiresDefenderPermission]</c>.
+/// <c>DefenderOperationInvoker</c> carrying <c>[RequiresDefenderPermission]</c>. Areas and operations the manifest does
+/// not declare are <c>[EditorBrowsable(Never)]</c> and say so in their summary.
 /// </summary>
 internal static class ClientEmitter
 {
     private const string Invoker = "global::Defender365.Toolkit.Http.DefenderOperationInvoker";
     private const string Arguments = "global::Defender365.Toolkit.Http.DefenderRequestArguments";
     private const string CancellationToken = "global::System.Threading.CancellationToken";
+
+    // Honoured by IDEs for members of a referenced assembly; within the project that generates them C# IDEs list them
+    // anyway, which is why the summary of an undeclared member says so too.
+    private const string Hidden = "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]";
+    private const string Undeclared = "Not declared in defender-scopes.json: a call is DEF2001, whose fix declares the permission.";
 
     public static IEnumerable<(string HintName, string Source)> Emit(GenerationPlan plan)
     {
@@ -77,7 +83,7 @@ internal static class ClientEmitter
         writer.Close();
 
         writer.Line();
-        writer.Summary("The Defender APIs for one customer tenant, one property per API area the manifest touches.");
+        writer.Summary("The Defender APIs for one customer tenant, one property per API area (those the manifest declares nothing in are hidden from IntelliSense).");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open("public partial class DefenderTenantClient");
         writer.Line($"private readonly {Invoker} _invoker;");
@@ -92,10 +98,7 @@ internal static class ClientEmitter
             writer.Line($"    {area.Area} = null!;");
         }
 
-        if (plan.GraphAreas.Any())
-        {
-            writer.Line("    GraphSecurity = null!;");
-        }
+        writer.Line("    GraphSecurity = null!;");
 
         writer.Line("}");
         writer.Line();
@@ -108,10 +111,7 @@ internal static class ClientEmitter
             writer.Line($"    {area.Area} = new {area.ClientName}(invoker, tenantId);");
         }
 
-        if (plan.GraphAreas.Any())
-        {
-            writer.Line("    GraphSecurity = new GraphSecurityClient(invoker, tenantId);");
-        }
+        writer.Line("    GraphSecurity = new GraphSecurityClient(invoker, tenantId);");
 
         writer.Line("}");
         writer.Line();
@@ -120,16 +120,17 @@ internal static class ClientEmitter
         foreach (var area in plan.DefenderAreas)
         {
             writer.Line();
-            writer.Summary($"The {area.Area} operations.");
-            writer.Line($"public virtual {area.ClientName} {area.Area} {{ get; }}");
+            AreaProperty(writer, area, $"The {area.Area} operations.");
         }
 
-        if (plan.GraphAreas.Any())
+        writer.Line();
+        writer.Summary("The Microsoft Graph security API, with the same areas." + (plan.DeclaresGraph ? string.Empty : " " + Undeclared));
+        if (!plan.DeclaresGraph)
         {
-            writer.Line();
-            writer.Summary("The Microsoft Graph security API, with the same areas.");
-            writer.Line("public virtual GraphSecurityClient GraphSecurity { get; }");
+            writer.Line(Hidden);
         }
+
+        writer.Line("public virtual GraphSecurityClient GraphSecurity { get; }");
 
         writer.Line();
         writer.Summary("Compares what the manifest declares for a resource with what this tenant's admin consented to (missing and extra permissions).");
@@ -139,42 +140,49 @@ internal static class ClientEmitter
         writer.Line("    _invoker.GetConsentDriftAsync(TenantId, resourceId, DefenderPermissions.Declared.TryGetValue(resourceId, out var declared) ? declared : global::System.Array.Empty<string>(), cancellationToken);");
         writer.Close();
 
-        if (plan.GraphAreas.Any())
+        writer.Line();
+        writer.Summary("The Microsoft Graph security API for one tenant.");
+        writer.Line(Emitter.GeneratedCodeAttribute);
+        writer.Open("public partial class GraphSecurityClient");
+        writer.Summary("For mocking.");
+        writer.Line("protected GraphSecurityClient()");
+        writer.Line("{");
+        foreach (var area in plan.GraphAreas)
+        {
+            writer.Line($"    {area.Area} = null!;");
+        }
+
+        writer.Line("}");
+        writer.Line();
+        writer.Line($"internal GraphSecurityClient({Invoker} invoker, string tenantId)");
+        writer.Line("{");
+        foreach (var area in plan.GraphAreas)
+        {
+            writer.Line($"    {area.Area} = new {area.ClientName}(invoker, tenantId);");
+        }
+
+        writer.Line("}");
+        foreach (var area in plan.GraphAreas)
         {
             writer.Line();
-            writer.Summary("The Microsoft Graph security API for one tenant.");
-            writer.Line(Emitter.GeneratedCodeAttribute);
-            writer.Open("public partial class GraphSecurityClient");
-            writer.Summary("For mocking.");
-            writer.Line("protected GraphSecurityClient()");
-            writer.Line("{");
-            foreach (var area in plan.GraphAreas)
-            {
-                writer.Line($"    {area.Area} = null!;");
-            }
-
-            writer.Line("}");
-            writer.Line();
-            writer.Line($"internal GraphSecurityClient({Invoker} invoker, string tenantId)");
-            writer.Line("{");
-            foreach (var area in plan.GraphAreas)
-            {
-                writer.Line($"    {area.Area} = new {area.ClientName}(invoker, tenantId);");
-            }
-
-            writer.Line("}");
-            foreach (var area in plan.GraphAreas)
-            {
-                writer.Line();
-                writer.Summary($"The Graph security {area.Area} operations.");
-                writer.Line($"public virtual {area.ClientName} {area.Area} {{ get; }}");
-            }
-
-            writer.Close();
+            AreaProperty(writer, area, $"The Graph security {area.Area} operations.");
         }
 
         writer.Close();
+
+        writer.Close();
         return writer.ToString();
+    }
+
+    private static void AreaProperty(SourceWriter writer, AreaPlan area, string summary)
+    {
+        writer.Summary(area.IsDeclared ? summary : $"{summary} {Undeclared}");
+        if (!area.IsDeclared)
+        {
+            writer.Line(Hidden);
+        }
+
+        writer.Line($"public virtual {area.ClientName} {area.Area} {{ get; }}");
     }
 
     private static string AreaClient(GenerationPlan plan, AreaPlan area)
@@ -183,7 +191,7 @@ internal static class ClientEmitter
         var models = "global::" + plan.ModelsNamespace;
         var writer = Emitter.Header();
         writer.Open($"namespace {plan.Spec.Namespace}");
-        writer.Summary($"The {(area.IsGraph ? "Microsoft Graph security " : string.Empty)}{area.Area} operations for one tenant. Every operation of the area is here; calling one the manifest does not allow is reported by DEF2001.");
+        writer.Summary($"The {(area.IsGraph ? "Microsoft Graph security " : string.Empty)}{area.Area} operations for one tenant. Every operation of the area is here; those the manifest does not allow are hidden from IntelliSense, and a call to one is reported by DEF2001.");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open($"public partial class {area.ClientName}");
         foreach (var operation in area.Operations)
@@ -211,7 +219,7 @@ internal static class ClientEmitter
         foreach (var operation in area.Operations)
         {
             writer.Line();
-            Method(writer, mapper, models, operation);
+            Method(writer, mapper, models, operation, area.Declares(operation));
         }
 
         writer.Close();
@@ -219,7 +227,7 @@ internal static class ClientEmitter
         return writer.ToString();
     }
 
-    private static void Method(SourceWriter writer, TypeMapper mapper, string models, CatalogOperation operation)
+    private static void Method(SourceWriter writer, TypeMapper mapper, string models, CatalogOperation operation, bool declared)
     {
         var resource = ApiCatalog.Instance.GetResource(operation.Resource);
         var parameters = new List<(string Declaration, string Name, string Doc)>();
@@ -295,7 +303,7 @@ internal static class ClientEmitter
         }
 
         // Docs: summary, the permission it needs, the quota, the page.
-        writer.Summary(operation.Summary);
+        writer.Summary(declared ? operation.Summary : $"{operation.Summary} {Undeclared}");
         writer.Line("/// <remarks>");
         writer.Line($"/// <para>{operation.Method} {SourceWriter.Escape(operation.Path)} on {SourceWriter.Escape(resource.DisplayName)}.</para>");
         writer.Line($"/// <para>Requires one of these application permissions: {string.Join(", ", operation.ApplicationPermissions.Select(p => $"<c>{p}</c>"))}{(operation.DelegatedPermissions.Count > 0 ? $" (delegated: {string.Join(", ", operation.DelegatedPermissions.Select(p => $"<c>{p}</c>"))})" : string.Empty)}.</para>");
@@ -335,6 +343,11 @@ internal static class ClientEmitter
         writer.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
         var anyOf = string.Join(", ", operation.ApplicationPermissions.Select(SourceWriter.Literal));
         writer.Line($"[global::Defender365.Toolkit.Authorization.RequiresDefenderPermission({SourceWriter.Literal(operation.Resource)}, {anyOf}, Operation = {SourceWriter.Literal(operation.Id)})]");
+        if (!declared)
+        {
+            writer.Line(Hidden);
+        }
+
         var signature = string.Join(", ", parameters.Select(p => p.Declaration).Concat(new[] { $"{CancellationToken} cancellationToken = default" }));
         writer.Open($"public virtual {returnType} {operation.Name}Async({signature})");
         if (multipart)

@@ -8,9 +8,14 @@ using Defender365.Toolkit.Analyzers.Generation.Models;
 namespace Defender365.Toolkit.Analyzers.Generation;
 
 /// <summary>
-/// What to emit for a spec: the API areas the manifest touches (an area is touched when the declared permissions allow at
-/// least one of its operations) with all of their operations, and the models those operations need.
+/// What to emit for a spec: every API area of the catalog with all of its operations, and the models they need. Each area
+/// and operation knows whether the manifest declares it (the declared permissions allow the operation; an area is
+/// declared when one of its operations is), so the emitter can keep the others out of IntelliSense.
 /// </summary>
+/// <remarks>
+/// Everything is generated, not just what is declared, so that a call outside the manifest compiles to DEF2001 and its
+/// fix (which declares the permission) instead of CS1061 "does not contain a definition", which explains nothing.
+/// </remarks>
 internal sealed class GenerationPlan
 {
     private static readonly Regex TypeReference = new(@"\b(entity|enum):(\w+)", RegexOptions.CultureInvariant);
@@ -33,6 +38,9 @@ internal sealed class GenerationPlan
 
     public IEnumerable<AreaPlan> GraphAreas => Areas.Where(a => a.IsGraph);
 
+    /// <summary>Whether the manifest declares any Graph security operation (else the <c>GraphSecurity</c> property is hidden).</summary>
+    public bool DeclaresGraph => GraphAreas.Any(a => a.IsDeclared);
+
     /// <summary>Entity names to emit, ordinal order.</summary>
     public IReadOnlyList<string> Entities { get; }
 
@@ -45,8 +53,11 @@ internal sealed class GenerationPlan
         var areas = catalog.Operations
             .Where(o => o.DuplicateOf is null)
             .GroupBy(o => (o.Group, o.Area))
-            .Where(g => g.Any(o => IsAllowed(spec, catalog.GetResource(o.Resource), o)))
-            .Select(g => new AreaPlan(g.Key.Group == "GraphSecurity", g.Key.Area, g.OrderBy(o => o.Name, StringComparer.Ordinal).ToArray()))
+            .Select(g => new AreaPlan(
+                g.Key.Group == "GraphSecurity",
+                g.Key.Area,
+                g.OrderBy(o => o.Name, StringComparer.Ordinal).ToArray(),
+                new HashSet<string>(g.Where(o => IsAllowed(spec, catalog.GetResource(o.Resource), o)).Select(o => o.Id), StringComparer.Ordinal)))
             .OrderBy(a => a.IsGraph)
             .ThenBy(a => a.Area, StringComparer.Ordinal)
             .ToArray();
@@ -118,12 +129,21 @@ internal sealed class GenerationPlan
 /// <summary>One generated area client and its operations.</summary>
 internal sealed class AreaPlan
 {
-    public AreaPlan(bool isGraph, string area, IReadOnlyList<CatalogOperation> operations)
+    private readonly HashSet<string> _declared;
+
+    public AreaPlan(bool isGraph, string area, IReadOnlyList<CatalogOperation> operations, HashSet<string> declaredOperationIds)
     {
         IsGraph = isGraph;
         Area = area;
         Operations = operations;
+        _declared = declaredOperationIds;
     }
+
+    /// <summary>Whether the manifest's permissions allow at least one operation of the area.</summary>
+    public bool IsDeclared => _declared.Count > 0;
+
+    /// <summary>Whether the manifest's permissions allow the operation.</summary>
+    public bool Declares(CatalogOperation operation) => _declared.Contains(operation.Id);
 
     public bool IsGraph { get; }
 

@@ -57,6 +57,31 @@ public sealed class GeneratorTests
     }
 
     [Fact]
+    public void Undeclared_areas_and_operations_are_generated_but_hidden_from_IntelliSense()
+    {
+        // Incident.Read.All only: Incidents is declared (ListIncidents allowed, UpdateIncident not), MachineActions and
+        // the Graph surface have nothing declared.
+        var manifest = """{ "namespace": "App.Defender", "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""";
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.Driver(manifest), GeneratorHarness.Compilation());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+
+        static bool Hidden(ISymbol symbol) => symbol.GetAttributes().Any(a =>
+            a.AttributeClass?.ToDisplayString() == "System.ComponentModel.EditorBrowsableAttribute"
+            && a.ConstructorArguments.Single().Value is 1 /* EditorBrowsableState.Never */);
+        ISymbol Member(string type, string name) => output.GetTypeByMetadataName("App.Defender." + type)!.GetMembers(name).Single();
+
+        Assert.False(Hidden(Member("DefenderTenantClient", "Incidents")));
+        Assert.True(Hidden(Member("DefenderTenantClient", "MachineActions")));
+        Assert.True(Hidden(Member("DefenderTenantClient", "GraphSecurity")));
+        Assert.False(Hidden(Member("IncidentsClient", "ListIncidentsAsync")));
+        Assert.True(Hidden(Member("IncidentsClient", "UpdateIncidentAsync")));
+        Assert.True(Hidden(Member("MachineActionsClient", "IsolateMachineAsync")));
+        Assert.True(Hidden(Member("GraphSecurityAlertsClient", "GetAlertV2Async")));
+        Assert.Contains("Not declared in defender-scopes.json", Member("IncidentsClient", "UpdateIncidentAsync").GetDocumentationCommentXml(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Not declared", Member("IncidentsClient", "ListIncidentsAsync").GetDocumentationCommentXml(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_broken_manifest_reports_DEF1001_once_and_still_generates_the_entry_points()
     {
         // The user's code as it was before the typo: it must keep compiling, so DEF1001 is the one error seen.
