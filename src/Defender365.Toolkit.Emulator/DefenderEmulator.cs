@@ -142,6 +142,50 @@ public sealed class DefenderEmulator : IAsyncDisposable
         return options;
     }
 
+    /// <summary>
+    /// The <c>Defender</c> configuration section that points a hosted app (<c>AddDefenderClient</c>) at this emulator:
+    /// <c>Defender:AuthorityHost</c> and <c>Defender:Endpoints:&lt;resource id&gt;</c> for every resource. Add the app's
+    /// id, secret and allowed tenants beside it, and trust the certificate with
+    /// <see cref="EmulatorServiceCollectionExtensions.TrustDefenderEmulator"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> CreateConfiguration()
+    {
+        var configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Defender:AuthorityHost"] = BaseAddress.ToString() };
+        foreach (var resource in DefenderCatalog.Default.Resources)
+        {
+            configuration[$"Defender:Endpoints:{resource.Id}"] = BaseAddress.ToString();
+        }
+
+        return configuration;
+    }
+
+    /// <summary>
+    /// Reads the certificate an emulator in another process wrote at start (PEM, public part only: the file
+    /// <c>--certificate-out</c> names, or <c>defender365-emulator-&lt;port&gt;.pem</c> in the temp folder).
+    /// </summary>
+    /// <remarks>
+    /// <c>X509Certificate2.CreateFromPemFile</c> does not read it: that method wants a private key in the file too.
+    /// </remarks>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file holds no PEM certificate.</exception>
+    public static X509Certificate2 LoadCertificate(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The emulator's certificate was not found at {path}: start the emulator first (it writes the file), or pass the path it printed.", path);
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPem(File.ReadAllText(path));
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new InvalidDataException($"{path} holds no PEM certificate ({e.Message}).", e);
+        }
+    }
+
     /// <summary>Stops the server and releases the certificate and keys.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -4,7 +4,7 @@ using System.Reflection;
 namespace Defender365.Toolkit.PackageTests;
 
 /// <summary>
-/// Packs Defender365.Toolkit once, with a version of its own, into a folder feed; consumers restore from that feed and
+/// Packs Defender365.Toolkit and Defender365.Toolkit.Emulator once, with a version of their own, into a folder feed; consumers restore from that feed and
 /// the public registry. The version is removed from the global package folder afterwards so no run sees a stale copy.
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
@@ -17,11 +17,17 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string PackagePath => Path.Combine(Feed, $"Defender365.Toolkit.{Version}.nupkg");
 
+    public string EmulatorPackagePath => Path.Combine(Feed, $"Defender365.Toolkit.Emulator.{Version}.nupkg");
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
-        var pack = await DotNet.RunAsync(RepositoryRoot, "pack", "src/Defender365.Toolkit/Defender365.Toolkit.csproj", "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nodeReuse:false");
-        Assert.True(pack.ExitCode == 0, pack.Output);
+        // One after the other: both build the runtime's Release output, which two packs at once would race on.
+        foreach (var project in new[] { "src/Defender365.Toolkit/Defender365.Toolkit.csproj", "src/Defender365.Toolkit.Emulator/Defender365.Toolkit.Emulator.csproj" })
+        {
+            var pack = await DotNet.RunAsync(RepositoryRoot, "pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nodeReuse:false");
+            Assert.True(pack.ExitCode == 0, pack.Output);
+        }
     }
 
     public Task DisposeAsync()
@@ -29,11 +35,16 @@ public sealed class PackageFixture : IAsyncLifetime
         TryDelete(Feed);
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         TryDelete(Path.Combine(packages, "defender365.toolkit", Version));
+        TryDelete(Path.Combine(packages, "defender365.toolkit.emulator", Version));
         return Task.CompletedTask;
     }
 
     /// <summary>A throwaway consumer project that references the packed package from the feed.</summary>
-    public string CreateConsumer(string name, string manifest, string program)
+    /// <param name="name">The project's name.</param>
+    /// <param name="manifest">Its defender-scopes.json.</param>
+    /// <param name="program">Its Program.cs.</param>
+    /// <param name="testProject">An xunit test project that also references the emulator package, instead of an app.</param>
+    public string CreateConsumer(string name, string manifest, string program, bool testProject = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"defender365-{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -47,17 +58,18 @@ public sealed class PackageFixture : IAsyncLifetime
               </packageSources>
             </configuration>
             """);
-        File.WriteAllText(Path.Combine(directory, $"{name}.csproj"), $"""
+        File.WriteAllText(Path.Combine(directory, $"{name}.csproj"), $$"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
-                <OutputType>Exe</OutputType>
+                {{(testProject ? "<IsPackable>false</IsPackable>" : "<OutputType>Exe</OutputType>")}}
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Defender365.Toolkit" Version="{Version}" />
+                <PackageReference Include="Defender365.Toolkit" Version="{{Version}}" />
+                {{(testProject ? TestReferences : string.Empty)}}
               </ItemGroup>
             </Project>
             """);
@@ -68,6 +80,18 @@ public sealed class PackageFixture : IAsyncLifetime
         File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
         return directory;
     }
+
+    private string TestReferences => $"""
+        <PackageReference Include="Defender365.Toolkit.Emulator" Version="{Version}" />
+            <PackageReference Include="Microsoft.NET.Test.Sdk" Version="{CentralVersion("Microsoft.NET.Test.Sdk")}" />
+            <PackageReference Include="xunit" Version="{CentralVersion("xunit")}" />
+            <PackageReference Include="xunit.runner.visualstudio" Version="{CentralVersion("xunit.runner.visualstudio")}" />
+        """;
+
+    // The versions this repository's own tests use (served by the registry the consumer restores from).
+    private string CentralVersion(string id) =>
+        System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryRoot, "Directory.Packages.props")).Descendants("PackageVersion")
+            .Single(e => (string?)e.Attribute("Include") == id).Attribute("Version")!.Value;
 
     private static void TryDelete(string path)
     {

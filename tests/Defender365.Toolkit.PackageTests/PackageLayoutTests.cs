@@ -5,7 +5,10 @@ using System.Xml.Linq;
 
 namespace Defender365.Toolkit.PackageTests;
 
-/// <summary>The .nupkg holds exactly the runtime, one analyzer slot, the build props, the schema and the README.</summary>
+/// <summary>
+/// The toolkit's .nupkg holds exactly the runtime, one analyzer slot, the build props, the schema and its own README; the
+/// emulator's holds the emulator and its README and depends on the toolkit of the same version.
+/// </summary>
 [Collection(nameof(PackageCollection))]
 public sealed class PackageLayoutTests(PackageFixture package)
 {
@@ -72,5 +75,45 @@ public sealed class PackageLayoutTests(PackageFixture package)
             ],
             dependencies);
         Assert.Equal("README.md", document.Descendants().Single(e => e.Name.LocalName == "readme").Value);
+    }
+
+    [Fact]
+    public void Emulator_package_holds_the_emulator_and_depends_on_the_same_toolkit_version()
+    {
+        using var zip = ZipFile.OpenRead(package.EmulatorPackagePath);
+        var files = zip.Entries.Select(e => e.FullName).Where(n => n.StartsWith("lib/", StringComparison.Ordinal) || n == "README.md").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(
+        [
+            "README.md",
+            "lib/net10.0/Defender365.Toolkit.Emulator.dll",
+            "lib/net10.0/Defender365.Toolkit.Emulator.runtimeconfig.json",
+            "lib/net10.0/Defender365.Toolkit.Emulator.xml",
+        ], files);
+
+        using var stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var document = XDocument.Load(stream);
+        var toolkit = document.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Defender365.Toolkit");
+        Assert.Equal(package.Version, (string?)toolkit.Attribute("version"));
+        Assert.Contains(document.Descendants(), e => e.Name.LocalName == "frameworkReference" && (string?)e.Attribute("name") == "Microsoft.AspNetCore.App");
+        Assert.Equal("README.md", document.Descendants().Single(e => e.Name.LocalName == "readme").Value);
+    }
+
+    [Fact]
+    public void Package_readmes_are_their_own_and_link_only_to_absolute_addresses()
+    {
+        foreach (var path in new[] { package.PackagePath, package.EmulatorPackagePath })
+        {
+            using var zip = ZipFile.OpenRead(path);
+            using var reader = new StreamReader(zip.GetEntry("README.md")!.Open());
+            var readme = reader.ReadToEnd();
+
+            // A package page has no docs/ folder and no clone: every link is absolute, no command needs the repository.
+            var links = System.Text.RegularExpressions.Regex.Matches(readme, @"\]\((?<target>[^)\s]+)\)").Select(m => m.Groups["target"].Value).ToArray();
+            Assert.NotEmpty(links);
+            Assert.All(links, link => Assert.StartsWith("https://", link, StringComparison.Ordinal));
+            Assert.DoesNotContain("--project src/", readme, StringComparison.Ordinal);
+            Assert.DoesNotContain("Defender365.Toolkit.sln", readme, StringComparison.Ordinal);
+            Assert.Contains("dotnet add package " + Path.GetFileName(path)[..^(package.Version.Length + ".nupkg".Length + 1)], readme, StringComparison.Ordinal);
+        }
     }
 }

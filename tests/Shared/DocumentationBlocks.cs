@@ -27,7 +27,7 @@ internal sealed record DocumentationBlock(string File, int Line, string Language
 }
 
 /// <summary>
-/// Reads the code blocks of README.md and docs/**/*.md, for the tests that compile, parse or run them. Compiled into each
+/// Reads the code blocks of README.md, docs/**/*.md and the package READMEs (src/*/README.md), for the tests that compile, parse or run them. Compiled into each
 /// test project, it finds the repository through that project's <c>RepositoryRoot</c> assembly metadata.
 /// </summary>
 internal static class DocumentationBlocks
@@ -38,10 +38,11 @@ internal static class DocumentationBlocks
         .Cast<System.Reflection.AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RepositoryRoot").Value!;
 
-    /// <summary>README.md, then the docs pages in path order.</summary>
+    /// <summary>README.md, then the docs pages in path order, then the READMEs packed into the packages.</summary>
     public static IEnumerable<string> Pages() =>
         new[] { Path.Combine(RepositoryRoot, "README.md") }
-            .Concat(Directory.GetFiles(Path.Combine(RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+            .Concat(Directory.GetFiles(Path.Combine(RepositoryRoot, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            .Concat(Directory.GetDirectories(Path.Combine(RepositoryRoot, "src")).Select(d => Path.Combine(d, "README.md")).Where(File.Exists).Order(StringComparer.Ordinal));
 
     /// <summary>Every fenced block of the README and the docs pages, in file order.</summary>
     public static IReadOnlyList<DocumentationBlock> Read() => [.. Pages().SelectMany(ReadPage)];

@@ -102,15 +102,11 @@ internal static class AppConnection
 
         try
         {
-            return X509Certificate2.CreateFromPem(File.ReadAllText(path));
+            return DefenderEmulator.LoadCertificate(path);
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
         {
             throw new CommandException(e.Message, ExitCodes.Configuration);
-        }
-        catch (System.Security.Cryptography.CryptographicException e)
-        {
-            throw new CommandException($"{path} is not a PEM certificate ({e.Message}).", ExitCodes.Configuration);
         }
     }
 }

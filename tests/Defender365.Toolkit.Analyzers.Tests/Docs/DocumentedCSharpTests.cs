@@ -151,6 +151,7 @@ public sealed partial class DocumentedCSharpTests
             typeof(Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions),
             typeof(Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions),
             typeof(Microsoft.Extensions.Configuration.IConfiguration),
+            typeof(Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions),
             typeof(Microsoft.Extensions.Hosting.IHostApplicationBuilder),
             typeof(Microsoft.Extensions.Logging.ILogger),
             typeof(Microsoft.Extensions.Diagnostics.Metrics.IMetricsBuilder),

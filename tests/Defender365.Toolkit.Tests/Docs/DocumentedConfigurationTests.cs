@@ -67,27 +67,26 @@ public sealed partial class DocumentedConfigurationTests
     [Fact]
     public void Every_key_the_docs_set_from_a_shell_reaches_a_setting()
     {
-        var keys = DocumentationBlocks.Read().Where(b => b.Language == "sh").SelectMany(b => b.Lines)
+        var settings = DocumentationBlocks.Read().Where(b => b.Language == "sh").SelectMany(b => b.Lines)
             .Select(line => ConfigurationKey().Match(line))
             .Where(m => m.Success)
-            .Select(m => m.Groups["key"].Value.Replace("__", ":", StringComparison.Ordinal))
+            .Select(m => (Key: m.Groups["key"].Value.Replace("__", ":", StringComparison.Ordinal), Value: m.Groups["value"].Value))
             .Distinct()
             .ToArray();
-        Assert.NotEmpty(keys);
+        Assert.Contains(settings, s => s.Key.StartsWith("Defender:Endpoints:", StringComparison.Ordinal));
 
-        foreach (var key in keys)
+        foreach (var (key, value) in settings)
         {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = "probe" }).Build();
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
             var options = new DefenderOptions();
             configuration.GetSection("Defender").Bind(options);
 
-            Assert.True(
-                new[] { options.ClientId, options.ClientSecret, options.CertificatePath, options.CertificatePassword }.Contains("probe"),
-                $"The docs set '{key}', which no Defender setting reads.");
+            string?[] read = [options.ClientId, options.ClientSecret, options.CertificatePath, options.CertificatePassword, options.AuthorityHost?.OriginalString, .. options.Endpoints.Values.Select(u => u.OriginalString)];
+            Assert.True(read.Contains(value), $"The docs set '{key}' to '{value}', which no Defender setting reads.");
         }
     }
 
     // dotnet user-secrets set Defender:ClientSecret "…" (quoted or not), export Defender__ClientSecret=…
-    [GeneratedRegex(@"^(?:dotnet user-secrets set ""?(?<key>Defender:\w+)""?|export (?<key>Defender__\w+)=)")]
+    [GeneratedRegex(@"^(?:dotnet user-secrets set ""?(?<key>Defender:\w+)""? (?:""(?<value>[^""]+)""|(?<value>\S+))|export (?<key>Defender__\w+)=(?<value>\S+))")]
     private static partial Regex ConfigurationKey();
 }
