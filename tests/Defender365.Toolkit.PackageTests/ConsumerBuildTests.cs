@@ -122,4 +122,69 @@ public sealed class ConsumerBuildTests(PackageFixture package)
         var rebuild = await DotNet.RunAsync(project, "build", "-nodeReuse:false");
         Assert.True(rebuild.ExitCode == 0, rebuild.Output);
     }
+
+    [Fact]
+    public async Task A_GCCHigh_manifest_takes_the_generated_client_and_its_credential_to_the_GCCHigh_hosts()
+    {
+        var manifest = """
+            { "namespace": "Gov.Defender", "cloud": "GCCHigh", "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }
+            """;
+        var project = package.CreateConsumer("GccHigh", manifest, """
+            using Defender365.Toolkit.Authentication;
+            using Defender365.Toolkit.Catalog;
+            using Gov.Defender;
+            using Microsoft.Extensions.Configuration;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Options;
+            using Xunit;
+
+            public sealed class CloudTests
+            {
+                private static ServiceProvider Host(string? cloud)
+                {
+                    var settings = new Dictionary<string, string?>
+                    {
+                        ["Defender:ClientId"] = "5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01",
+                        ["Defender:ClientSecret"] = "not-a-real-secret-value",
+                        ["Defender:AllowedTenants:0"] = "*",
+                        ["Defender:Cloud"] = cloud,
+                    };
+                    var services = new ServiceCollection();
+                    services.AddDefenderClient<DefenderClient>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("Defender"));
+                    return services.BuildServiceProvider();
+                }
+
+                [Fact]
+                public void With_no_cloud_setting_the_hosted_client_signs_in_and_calls_in_GCCHigh()
+                {
+                    using var provider = Host(cloud: null);
+                    var client = provider.GetRequiredService<DefenderClient>();
+                    Assert.Equal(DefenderCloud.GCCHigh, client.Invoker.Options.Cloud);
+                    Assert.Equal("https://login.microsoftonline.us/", provider.GetRequiredService<DefenderAppCredential>().AuthorityHost.AbsoluteUri);
+                }
+
+                [Fact]
+                public void A_conflicting_cloud_setting_stops_the_app_at_start_naming_both()
+                {
+                    using var provider = Host(cloud: "Commercial");
+                    var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<Defender365.Toolkit.DependencyInjection.DefenderOptions>>().Value);
+                    Assert.Contains("Defender:Cloud is Commercial, but defender-scopes.json declares GCCHigh (for Gov.Defender.DefenderClient)", failure.Message);
+                }
+
+                [Fact]
+                public void A_credential_of_another_cloud_is_refused_when_the_client_is_made()
+                {
+                    var credential = DefenderAppCredential.FromClientSecret("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01", "not-a-real-secret-value", new DefenderAppCredentialOptions());
+                    var failure = Assert.Throws<ArgumentException>(() => new DefenderClient(credential));
+                    Assert.Contains("Commercial", failure.Message);
+                    Assert.Contains("GCCHigh", failure.Message);
+                }
+            }
+            """, testProject: true);
+
+        var test = await DotNet.RunAsync(project, "test", "-nodeReuse:false");
+
+        Assert.True(test.ExitCode == 0, test.Output);
+        Assert.Matches(@"Passed!\s+- Failed:\s+0, Passed:\s+3", test.Output);
+    }
 }

@@ -38,6 +38,7 @@ internal static class ClientEmitter
 
         writer.Summary("The entry point to the Defender APIs this app declares in defender-scopes.json. Thread-safe; create one and reuse it.");
         writer.Line("/// <remarks>Pick a customer tenant with <see cref=\"ForTenant\"/>; each call then gets that tenant's token and is checked against its consented permissions before it is sent.</remarks>");
+        writer.Line($"[global::Defender365.Toolkit.Catalog.DefenderManifest(global::Defender365.Toolkit.Catalog.DefenderCloud.{plan.Spec.Cloud})]");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open("public partial class DefenderClient");
         writer.Line($"private readonly {Invoker} _invoker;");

@@ -34,8 +34,12 @@ public sealed class DefenderOptions
     [DebuggerBrowsable(DebuggerBrowsableState.Never)]
     public string? CertificatePassword { get; set; }
 
-    /// <summary><c>Commercial</c> (default), <c>GCC</c>, <c>GCCHigh</c> or <c>DoD</c>.</summary>
-    public string Cloud { get; set; } = "Commercial";
+    /// <summary>
+    /// <c>Commercial</c>, <c>GCC</c>, <c>GCCHigh</c> or <c>DoD</c>. Default: the cloud <c>defender-scopes.json</c>
+    /// declares when the generated client is registered with <c>AddDefenderClient&lt;DefenderClient&gt;</c>, else
+    /// <c>Commercial</c>. Another cloud than the manifest's stops the app at start.
+    /// </summary>
+    public string? Cloud { get; set; }
 
     /// <summary>The customer tenants (ids or domains) the app may act in, or <c>"*"</c> for any. Required.</summary>
     public IList<string> AllowedTenants { get; } = [];
@@ -52,10 +56,15 @@ public sealed class DefenderOptions
     /// <summary>How many times a throttled or failed call is sent again. Default: 3.</summary>
     public int MaxRetries { get; set; } = 3;
 
-    // Valid once DefenderOptionsValidator passed (it names an unknown cloud).
-    internal DefenderCloud ParsedCloud => Enum.Parse<DefenderCloud>(Cloud, ignoreCase: true);
+    // The cloud the registered client's manifest declares ([DefenderManifest] on it), and that client's name.
+    internal (DefenderCloud Cloud, string Client)? Manifest { get; set; }
+
+    // Valid once DefenderOptionsValidator passed (it names an unknown cloud and a conflict with the manifest).
+    internal DefenderCloud ParsedCloud => string.IsNullOrWhiteSpace(Cloud)
+        ? Manifest?.Cloud ?? DefenderCloud.Commercial
+        : Enum.Parse<DefenderCloud>(Cloud, ignoreCase: true);
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"ClientId = {ClientId}, Credential = {(ClientSecret is { Length: > 0 } ? "client secret" : CertificatePath is { Length: > 0 } ? "certificate" : "none")}, Cloud = {Cloud}, AllowedTenants = {AllowedTenants.Count}";
+        $"ClientId = {ClientId}, Credential = {(ClientSecret is { Length: > 0 } ? "client secret" : CertificatePath is { Length: > 0 } ? "certificate" : "none")}, Cloud = {ParsedCloud}, AllowedTenants = {AllowedTenants.Count}";
 }

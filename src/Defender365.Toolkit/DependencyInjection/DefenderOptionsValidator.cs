@@ -37,9 +37,18 @@ internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOp
             problems.Add($"{sectionPath}:CertificatePath '{options.CertificatePath}' does not exist.");
         }
 
-        if (!Enum.TryParse<DefenderCloud>(options.Cloud, ignoreCase: true, out var cloud) || !Enum.IsDefined(cloud) || int.TryParse(options.Cloud, out _))
+        if (string.IsNullOrWhiteSpace(options.Cloud))
+        {
+            // The manifest's cloud, or Commercial.
+        }
+        else if (!Enum.TryParse<DefenderCloud>(options.Cloud, ignoreCase: true, out var cloud) || !Enum.IsDefined(cloud) || int.TryParse(options.Cloud, out _))
         {
             problems.Add($"{sectionPath}:Cloud is not a known cloud: use {string.Join(", ", Enum.GetNames<DefenderCloud>())}.");
+        }
+        else if (options.Manifest is { } manifest && manifest.Cloud != cloud)
+        {
+            // Both are names of the enum, never the raw setting: nothing the user typed is echoed.
+            problems.Add($"{sectionPath}:Cloud is {cloud}, but defender-scopes.json declares {manifest.Cloud} (for {manifest.Client}): remove {sectionPath}:Cloud, or make both the same cloud.");
         }
 
         if (options.AllowedTenants.Count == 0)

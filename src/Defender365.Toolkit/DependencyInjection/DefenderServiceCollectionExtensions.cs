@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using Azure.Core.Pipeline;
 using Defender365.Toolkit.Authentication;
+using Defender365.Toolkit.Catalog;
 using Defender365.Toolkit.DependencyInjection;
 using Defender365.Toolkit.Diagnostics;
 using Defender365.Toolkit.Http;
@@ -115,6 +117,11 @@ public static class DefenderServiceCollectionExtensions
     /// <see cref="AddDefenderClient(IServiceCollection, IConfigurationSection)"/>, and <typeparamref name="TClient"/> (the
     /// generated <c>DefenderClient</c>) as a singleton over the shared invoker.
     /// </summary>
+    /// <remarks>
+    /// The generated client carries the cloud its <c>defender-scopes.json</c> declares (<see cref="DefenderManifestAttribute"/>):
+    /// with no <c>Cloud</c> setting the credential, sign-in host and API hosts are that cloud's; a <c>Cloud</c> setting
+    /// that names another cloud stops the app at start with both names.
+    /// </remarks>
     /// <typeparam name="TClient">A client with a constructor that takes a <see cref="DefenderOperationInvoker"/>.</typeparam>
     /// <param name="services">The service collection.</param>
     /// <param name="section">The configuration section, usually <c>configuration.GetSection("Defender")</c>.</param>
@@ -123,6 +130,14 @@ public static class DefenderServiceCollectionExtensions
         where TClient : class
     {
         services.AddDefenderClient(section);
+        // The generated client carries its manifest's cloud: the default when configuration names none, a start-up
+        // error when it names another (a GCCHigh app must not sign in at the commercial host).
+        if (typeof(TClient).GetCustomAttribute<DefenderManifestAttribute>(inherit: true) is { } manifest)
+        {
+            var client = typeof(TClient).FullName ?? typeof(TClient).Name;
+            services.PostConfigure<DefenderOptions>(options => options.Manifest = (manifest.Cloud, client));
+        }
+
         services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<TClient>(provider, provider.GetRequiredService<DefenderOperationInvoker>()));
         return services;
     }

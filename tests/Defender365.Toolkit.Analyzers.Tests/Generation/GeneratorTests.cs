@@ -81,6 +81,19 @@ public sealed class GeneratorTests
         Assert.DoesNotContain("Not declared", Member("IncidentsClient", "ListIncidentsAsync").GetDocumentationCommentXml(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("GCCHigh")]
+    [InlineData("DoD")]
+    public void The_generated_client_carries_the_manifests_cloud_for_the_runtime(string cloud)
+    {
+        var manifest = $$"""{ "namespace": "App.Defender", "cloud": "{{cloud}}", "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""";
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.Driver(manifest), GeneratorHarness.Compilation());
+
+        var attribute = output.GetTypeByMetadataName("App.Defender.DefenderClient")!.GetAttributes()
+            .Single(a => a.AttributeClass?.ToDisplayString() == "Defender365.Toolkit.Catalog.DefenderManifestAttribute");
+        Assert.Equal(Enum.Parse<Defender365.Toolkit.Catalog.DefenderCloud>(cloud), (Defender365.Toolkit.Catalog.DefenderCloud)(int)attribute.ConstructorArguments.Single().Value!);
+    }
+
     [Fact]
     public void A_broken_manifest_reports_DEF1001_once_and_still_generates_the_entry_points()
     {

@@ -121,6 +121,66 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
         }
     }
 
+    // What the generator puts on a DefenderClient whose manifest says "cloud": "GCCHigh".
+    [DefenderManifest(DefenderCloud.GCCHigh)]
+    private sealed class GccHighClient(DefenderOperationInvoker invoker)
+    {
+        public DefenderOperationInvoker Invoker { get; } = invoker;
+    }
+
+    private static Dictionary<string, string?> SignIn() => new()
+    {
+        ["ClientId"] = EmulatorOptions.DemoClientId,
+        ["ClientSecret"] = ClientSecretValue,
+        ["AllowedTenants:0"] = EmulatorOptions.ContosoTenantId,
+    };
+
+    [Fact]
+    public void The_manifests_cloud_is_the_default_for_the_credential_the_sign_in_host_and_the_api_hosts()
+    {
+        using var provider = new ServiceCollection().AddDefenderClient<GccHighClient>(Section(SignIn())).BuildServiceProvider();
+
+        var credential = provider.GetRequiredService<DefenderAppCredential>();
+        var client = provider.GetRequiredService<GccHighClient>();
+
+        Assert.Equal(DefenderCloud.GCCHigh, credential.Cloud);
+        Assert.Equal(DefenderCatalog.Default.GetResource(DefenderResourceIds.ThreatProtection).GetEndpoint(DefenderCloud.GCCHigh).AuthorityHost, credential.AuthorityHost);
+        Assert.NotEqual(DefenderCatalog.Default.GetResource(DefenderResourceIds.ThreatProtection).GetEndpoint(DefenderCloud.Commercial).AuthorityHost, credential.AuthorityHost);
+        Assert.Equal(DefenderCloud.GCCHigh, client.Invoker.Options.Cloud);
+    }
+
+    [Theory]
+    [InlineData("GCCHigh")]
+    [InlineData("gcchigh")]
+    public void The_same_cloud_as_the_manifest_is_accepted(string cloud)
+    {
+        var settings = SignIn();
+        settings["Cloud"] = cloud;
+        using var provider = new ServiceCollection().AddDefenderClient<GccHighClient>(Section(settings)).BuildServiceProvider();
+
+        Assert.Equal(DefenderCloud.GCCHigh, provider.GetRequiredService<DefenderAppCredential>().Cloud);
+    }
+
+    [Fact]
+    public void Another_cloud_than_the_manifests_stops_the_app_at_start_naming_both()
+    {
+        var settings = SignIn();
+        settings["Cloud"] = "Commercial";
+        using var provider = new ServiceCollection().AddDefenderClient<GccHighClient>(Section(settings)).BuildServiceProvider();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DefenderOptions>>().Value);
+
+        Assert.Contains($"Defender:Cloud is Commercial, but defender-scopes.json declares GCCHigh (for {typeof(GccHighClient).FullName})", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_manifest_or_a_setting_the_cloud_is_commercial()
+    {
+        using var provider = new ServiceCollection().AddDefenderClient(Section(SignIn())).BuildServiceProvider();
+
+        Assert.Equal(DefenderCloud.Commercial, provider.GetRequiredService<DefenderAppCredential>().Cloud);
+    }
+
     [Fact]
     public void Options_print_without_the_secret()
     {
