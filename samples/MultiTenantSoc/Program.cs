@@ -5,11 +5,12 @@ using Defender365.Toolkit.Http;
 using MultiTenantSoc;
 using MultiTenantSoc.Defender;
 
-// With DEFENDER365_CLIENT_ID, DEFENDER365_CLIENT_SECRET and DEFENDER365_TENANTS (comma-separated) set, the sample talks
-// to those real tenants. Otherwise it starts the embedded emulator with three demo tenants.
+// With Defender__ClientId, Defender__ClientSecret (the configuration keys Defender:ClientId and Defender:ClientSecret a
+// hosted app reads) and DEFENDER365_TENANTS (comma-separated) set, the sample talks to those real tenants. Otherwise it
+// starts the embedded emulator with three demo tenants.
 using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-var clientId = Environment.GetEnvironmentVariable("DEFENDER365_CLIENT_ID");
-var clientSecret = Environment.GetEnvironmentVariable("DEFENDER365_CLIENT_SECRET");
+var clientId = Environment.GetEnvironmentVariable("Defender__ClientId");
+var clientSecret = Environment.GetEnvironmentVariable("Defender__ClientSecret");
 var tenants = Environment.GetEnvironmentVariable("DEFENDER365_TENANTS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
 DefenderEmulator? emulator = null;

@@ -17,11 +17,13 @@ using Microsoft.CodeAnalysis.Simplification;
 namespace Defender365.Toolkit.CodeFixes;
 
 /// <summary>
-/// DEF3001 fix: replace the hardcoded secret with
-/// <c>Environment.GetEnvironmentVariable("NAME") ?? throw new InvalidOperationException("Set the NAME environment variable.")</c>,
-/// so the code still compiles and fails loudly, not with an empty secret, when the variable is missing. A <c>const</c>
-/// holding the secret becomes <c>static readonly</c> (field) or a plain local. With .NET configuration, environment
-/// variables are one of its sources, so the same name also works through <c>IConfiguration</c> (<c>__</c> for <c>:</c>).
+/// DEF3001 fix: replace the hardcoded secret with a read of its configuration key (<c>Defender:ClientSecret</c> for a
+/// client secret, the hosted app's and the tool's name for it; see <c>ConfigurationKeys</c>) that fails loudly, not with
+/// an empty secret, when it is missing. With an <c>IConfiguration</c> in scope it reads
+/// <c>configuration["Defender:ClientSecret"]</c>, so user-secrets, environment variables and a key vault all work;
+/// otherwise the same key's environment variable, <c>Environment.GetEnvironmentVariable("Defender__ClientSecret")</c>,
+/// which a hosted app's configuration reads too. A <c>const</c> holding the secret becomes <c>static readonly</c> (field)
+/// or a plain local.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReadSecretFromEnvironmentCodeFixProvider))]
 [Shared]
@@ -40,7 +42,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixProvider : CodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             if (!diagnostic.Properties.TryGetValue(HardcodedSecretAnalyzer.FixableProperty, out var fixable) || fixable != "true"
-                || !diagnostic.Properties.TryGetValue(HardcodedSecretAnalyzer.VariableNameProperty, out var name) || name is null
+                || !diagnostic.Properties.TryGetValue(HardcodedSecretAnalyzer.ConfigurationKeyProperty, out var key) || key is null
                 || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not ExpressionSyntax secret)
             {
                 continue;
@@ -48,17 +50,20 @@ public sealed class ReadSecretFromEnvironmentCodeFixProvider : CodeFixProvider
 
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    "Read the secret from an environment variable",
-                    ct => ReplaceAsync(context.Document, secret, name, ct),
+                    $"Read the secret from configuration ({key})",
+                    ct => ReplaceAsync(context.Document, secret, key, ct),
                     equivalenceKey: nameof(ReadSecretFromEnvironmentCodeFixProvider)),
                 diagnostic);
         }
     }
 
-    private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax secret, string variable, CancellationToken cancellationToken)
+    private static async Task<Document> ReplaceAsync(Document document, ExpressionSyntax secret, string key, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        var lookup = $"global::System.Environment.GetEnvironmentVariable(\"{variable}\") ?? throw new global::System.InvalidOperationException(\"Set the {variable} environment variable.\")";
+        var variable = key.Replace(":", "__");
+        var lookup = ConfigurationInScope(editor.SemanticModel, secret, cancellationToken) is { } configuration
+            ? $"{configuration}[\"{key}\"] ?? throw new global::System.InvalidOperationException(\"Set {key}: user-secrets in development, the {variable} environment variable or a key vault in production.\")"
+            : $"global::System.Environment.GetEnvironmentVariable(\"{variable}\") ?? throw new global::System.InvalidOperationException(\"Set the {variable} environment variable (the configuration key {key}).\")";
         if (secret.IsKind(SyntaxKind.Utf8StringLiteralExpression))
         {
             lookup = $"global::System.Text.Encoding.UTF8.GetBytes({lookup})";
@@ -90,4 +95,41 @@ public sealed class ReadSecretFromEnvironmentCodeFixProvider : CodeFixProvider
 
         return editor.GetChangedDocument();
     }
+
+    // The name of an IConfiguration the replaced expression can use: a parameter or an earlier local, or a field or
+    // property when the expression runs in an instance member (not in a field initializer, where 'this' is not there).
+    private static string? ConfigurationInScope(SemanticModel model, ExpressionSyntax secret, CancellationToken cancellationToken)
+    {
+        var configuration = model.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Configuration.IConfiguration");
+        if (configuration is null)
+        {
+            return null;
+        }
+
+        var member = secret.FirstAncestorOrSelf<MemberDeclarationSyntax>();
+        var instanceCode = member is BaseMethodDeclarationSyntax or PropertyDeclarationSyntax or IndexerDeclarationSyntax or EventDeclarationSyntax
+            && !member.Modifiers.Any(SyntaxKind.StaticKeyword)
+            && secret.FirstAncestorOrSelf<EqualsValueClauseSyntax>()?.Parent is not PropertyDeclarationSyntax;
+        foreach (var symbol in model.LookupSymbols(secret.SpanStart))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (type, usable) = symbol switch
+            {
+                IParameterSymbol parameter => (parameter.Type, true),
+                ILocalSymbol local => (local.Type, local.DeclaringSyntaxReferences.All(r => r.Span.End <= secret.SpanStart)),
+                IFieldSymbol field => (field.Type, field.IsStatic || instanceCode),
+                IPropertySymbol property => (property.Type, !property.IsIndexer && (property.IsStatic || instanceCode)),
+                _ => (null, false),
+            };
+            if (usable && type is not null && IsConfiguration(type, configuration))
+            {
+                return symbol.Name;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsConfiguration(ITypeSymbol type, INamedTypeSymbol configuration) =>
+        SymbolEqualityComparer.Default.Equals(type, configuration) || type.AllInterfaces.Contains(configuration, SymbolEqualityComparer.Default);
 }

@@ -99,7 +99,7 @@ public sealed class TokenCommandTests(CliEmulatorFixture fixture) : IClassFixtur
     {
         var result = await Tool.RunAsync(
             ["token", "--tenant", EmulatorOptions.FabrikamTenantId, "--certificate", fixture.CertificateFile, .. fixture.EmulatorArguments],
-            new Dictionary<string, string> { ["DEFENDER365_CERTIFICATE_PASSWORD"] = fixture.CertificatePassword });
+            new Dictionary<string, string> { ["Defender__CertificatePassword"] = fixture.CertificatePassword });
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"Tenant     {EmulatorOptions.FabrikamTenantId}", result.Output, StringComparison.Ordinal);
@@ -111,11 +111,11 @@ public sealed class TokenCommandTests(CliEmulatorFixture fixture) : IClassFixtur
         const string WrongPassword = "not-the-Passw0rd";
         var result = await Tool.RunAsync(
             ["token", "--tenant", EmulatorOptions.FabrikamTenantId, "--certificate", fixture.CertificateFile, .. fixture.EmulatorArguments],
-            new Dictionary<string, string> { ["DEFENDER365_CERTIFICATE_PASSWORD"] = WrongPassword });
+            new Dictionary<string, string> { ["Defender__CertificatePassword"] = WrongPassword });
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.Contains("'app.pfx' could not be read", result.Error, StringComparison.Ordinal);
-        Assert.Contains("DEFENDER365_CERTIFICATE_PASSWORD", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Defender__CertificatePassword", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(WrongPassword, result.Output + result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(fixture.CertificatePassword, result.Output + result.Error, StringComparison.Ordinal);
     }

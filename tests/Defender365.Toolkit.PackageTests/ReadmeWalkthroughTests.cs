@@ -118,7 +118,7 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
         start.Environment["NUGET_PACKAGES"] = GlobalPackages;
         start.Environment["PATH"] = Path.Combine(Home, ".dotnet", "tools") + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        foreach (var name in new[] { "DEFENDER365_CLIENT_ID", "DEFENDER365_CLIENT_SECRET", "DEFENDER365_EMULATOR_SECRET", "DEFENDER365_TENANTS" })
+        foreach (var name in new[] { "Defender__ClientId", "Defender__ClientSecret", "DEFENDER365_EMULATOR_SECRET", "DEFENDER365_TENANTS" })
         {
             start.Environment.Remove(name);
         }

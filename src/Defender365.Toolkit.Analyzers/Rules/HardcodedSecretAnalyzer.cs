@@ -40,8 +40,8 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: "true" when the reported expression is the whole value and can be replaced.</summary>
     public const string FixableProperty = "Fixable";
 
-    /// <summary>Diagnostic property: the environment variable / configuration name the code fix suggests.</summary>
-    public const string VariableNameProperty = "VariableName";
+    /// <summary>Diagnostic property: the configuration key the code fix reads the secret from (<c>Defender:ClientSecret</c>, <c>ApiKey</c>).</summary>
+    public const string ConfigurationKeyProperty = "ConfigurationKey";
 
     /// <summary>DEF3001. Format: "Hardcoded secret ({0}): read it from configuration, an environment variable or a key vault".</summary>
     internal static readonly DiagnosticDescriptor Rule = new(
@@ -161,7 +161,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 // replaced on its own.
                 if (options.KnownFormats && SecretFormats.Find(joined) is { } partial)
                 {
-                    Report(context, PieceAt(pieces, partial.Start), partial.Kind, SecretFormats.VariableNameOf(partial.Kind), fixable: false);
+                    Report(context, PieceAt(pieces, partial.Start), partial.Kind, SecretFormats.ConfigurationKeyOf(partial.Kind), fixable: false);
                 }
 
                 return;
@@ -176,7 +176,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             if (options.KnownFormats && SecretFormats.Find(value) is { } match)
             {
                 var named = FindTarget(context, node);
-                Report(context, node, match.Kind, named is null ? SecretFormats.VariableNameOf(match.Kind) : VariableName(named.Name), IsReplaceable(node));
+                Report(context, node, match.Kind, named is null ? SecretFormats.ConfigurationKeyOf(match.Kind) : ConfigurationKeys.For(named.Name), IsReplaceable(node));
                 return;
             }
 
@@ -185,7 +185,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 && FindTarget(context, node) is { } target
                 && SecretNames.IsSecretName(target.Name, options))
             {
-                Report(context, node, target.Description, VariableName(target.Name), IsReplaceable(node));
+                Report(context, node, target.Description, ConfigurationKeys.For(target.Name), IsReplaceable(node));
             }
         }
 
@@ -220,15 +220,15 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 && ArgumentTarget(context, argument) is { } target
                 && SecretNames.IsSecretName(target.Name, options))
             {
-                Report(context, argument.Expression, $"{target.Description}, through constant '{symbol.Name}'", VariableName(target.Name), fixable: false);
+                Report(context, argument.Expression, $"{target.Description}, through constant '{symbol.Name}'", ConfigurationKeys.For(target.Name), fixable: false);
             }
         }
 
-        private static void Report(SemanticModelAnalysisContext context, SyntaxNode node, string what, string variableName, bool fixable)
+        private static void Report(SemanticModelAnalysisContext context, SyntaxNode node, string what, string configurationKey, bool fixable)
         {
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(FixableProperty, fixable ? "true" : "false")
-                .Add(VariableNameProperty, variableName);
+                .Add(ConfigurationKeyProperty, configurationKey);
             context.ReportDiagnostic(Diagnostic.Create(Rule, node.GetLocation(), properties, what));
         }
 
@@ -517,36 +517,6 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             return null;
-        }
-
-        /// <summary>UPPER_SNAKE of the target ("clientSecret" → CLIENT_SECRET; "Defender:ClientSecret" → DEFENDER__CLIENT_SECRET).</summary>
-        private static string VariableName(string name)
-        {
-            var builder = new StringBuilder(name.Length + 8);
-            for (var i = 0; i < name.Length; i++)
-            {
-                var c = name[i];
-                if (c == ':')
-                {
-                    builder.Append("__");
-                }
-                else if (SecretFormats.IsAsciiLetterOrDigit(c))
-                {
-                    if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])) && builder.Length > 0 && builder[builder.Length - 1] != '_')
-                    {
-                        builder.Append('_');
-                    }
-
-                    builder.Append(char.ToUpperInvariant(c));
-                }
-                else if (builder.Length > 0 && builder[builder.Length - 1] != '_')
-                {
-                    builder.Append('_');
-                }
-            }
-
-            var result = builder.ToString().Trim('_');
-            return result.Length == 0 || char.IsDigit(result[0]) ? "APP_SECRET" : result;
         }
 
         private sealed record Target(string Name, string Description);

@@ -32,16 +32,16 @@ internal static class SecretFormats
         ("client_secret", FormClientSecret),
     ];
 
-    /// <summary>The environment variable a value of this kind is conventionally read from.</summary>
-    public static string VariableNameOf(string kind) => kind switch
+    /// <summary>The configuration key a value of this kind is read from when nothing names it (<see cref="ConfigurationKeys"/>).</summary>
+    public static string ConfigurationKeyOf(string kind) => kind switch
     {
-        EntraClientSecret or FormClientSecret => "CLIENT_SECRET",
-        BasicCredentials => "BASIC_CREDENTIALS",
-        PrivateKey => "PRIVATE_KEY",
-        Jwt => "ACCESS_TOKEN",
-        StorageAccountKey => "STORAGE_ACCOUNT_KEY",
-        SasSignature => "SAS_TOKEN",
-        _ => "CONNECTION_STRING",
+        EntraClientSecret or FormClientSecret => ConfigurationKeys.ClientSecret,
+        BasicCredentials => "BasicCredentials",
+        PrivateKey => "PrivateKey",
+        Jwt => "AccessToken",
+        StorageAccountKey => "StorageAccountKey",
+        SasSignature => "SasToken",
+        _ => "ConnectionStrings:Default",
     };
 
     /// <summary>The first known secret format in <paramref name="value"/>, or null.</summary>

@@ -14,10 +14,9 @@ internal static class AppConnection
     public static DefenderAppCredential CreateCredential(ParseResult parse, AppConnectionOptions options, IReadOnlyCollection<string> tenants)
     {
         var emulator = parse.GetValue(options.Emulator);
-        var userSecrets = ReadUserSecrets(parse.GetValue(options.UserSecretsId));
+        var settings = ReadSettings(parse.GetValue(options.UserSecretsId));
         var clientId = parse.GetValue(options.ClientId)
-            ?? Environment.GetEnvironmentVariable(AppConnectionOptions.ClientIdVariable)
-            ?? userSecrets?["Defender:ClientId"]
+            ?? settings[AppConnectionOptions.ClientIdKey]
             ?? (emulator is not null ? EmulatorOptions.DemoClientId : null)
             ?? throw new CommandException($"No client id: pass --client-id or set {AppConnectionOptions.ClientIdVariable}.", ExitCodes.Configuration);
         if (!Guid.TryParse(clientId, out _))
@@ -38,8 +37,7 @@ internal static class AppConnection
         }
 
         var secret = (emulator is not null ? Environment.GetEnvironmentVariable(AppConnectionOptions.EmulatorSecretVariable) : null)
-            ?? Environment.GetEnvironmentVariable(AppConnectionOptions.ClientSecretVariable)
-            ?? userSecrets?["Defender:ClientSecret"];
+            ?? settings[AppConnectionOptions.ClientSecretKey];
         var certificateFile = parse.GetValue(options.Certificate);
         if (certificateFile is not null)
         {
@@ -48,7 +46,7 @@ internal static class AppConnection
                 throw new CommandException($"Both a client secret ({AppConnectionOptions.ClientSecretVariable} or user-secrets) and --certificate are set: use one.", ExitCodes.Configuration);
             }
 
-            return FromCertificateFile(clientId, certificateFile, credentialOptions);
+            return FromCertificateFile(clientId, certificateFile, settings[AppConnectionOptions.CertificatePasswordKey], credentialOptions);
         }
 
         if (string.IsNullOrEmpty(secret))
@@ -61,15 +59,24 @@ internal static class AppConnection
         return DefenderAppCredential.FromClientSecret(clientId, secret, credentialOptions);
     }
 
-    private static IConfiguration? ReadUserSecrets(string? id) =>
-        id is null ? null : new ConfigurationBuilder().AddUserSecrets(id, reloadOnChange: false).Build();
+    // As a hosted app reads them: user-secrets (when an id is given), then the environment (Defender__ClientSecret), which wins.
+    private static IConfiguration ReadSettings(string? userSecretsId)
+    {
+        var builder = new ConfigurationBuilder();
+        if (userSecretsId is not null)
+        {
+            builder.AddUserSecrets(userSecretsId, reloadOnChange: false);
+        }
+
+        return builder.AddEnvironmentVariables().Build();
+    }
 
     // The runtime loads the file; its errors name the file (never the password) and become configuration errors here.
-    private static DefenderAppCredential FromCertificateFile(string clientId, FileInfo file, DefenderAppCredentialOptions options)
+    private static DefenderAppCredential FromCertificateFile(string clientId, FileInfo file, string? password, DefenderAppCredentialOptions options)
     {
         try
         {
-            return DefenderAppCredential.FromCertificateFile(clientId, file.FullName, Environment.GetEnvironmentVariable(AppConnectionOptions.CertificatePasswordVariable), options);
+            return DefenderAppCredential.FromCertificateFile(clientId, file.FullName, password, options);
         }
         catch (FileNotFoundException e)
         {

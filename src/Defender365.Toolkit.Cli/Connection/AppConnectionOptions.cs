@@ -7,18 +7,23 @@ namespace Defender365.Toolkit.Cli.Connection;
 /// <summary>
 /// The options that say how the tool signs in as the app, shared by the commands that acquire tokens. Secrets are never
 /// options (a command line is visible in process lists and shell history): they come from the environment or
-/// user-secrets.
+/// user-secrets, under the configuration keys a hosted app reads (<c>Defender:ClientSecret</c>, as the environment
+/// variable <c>Defender__ClientSecret</c>), so one secret has one name in the app, the tool and the DEF3001 fix.
 /// </summary>
 internal sealed class AppConnectionOptions
 {
-    public const string ClientIdVariable = "DEFENDER365_CLIENT_ID";
-    public const string ClientSecretVariable = "DEFENDER365_CLIENT_SECRET";
+    public const string ClientIdKey = "Defender:ClientId";
+    public const string ClientSecretKey = "Defender:ClientSecret";
+    public const string CertificatePasswordKey = "Defender:CertificatePassword";
+
+    public const string ClientIdVariable = "Defender__ClientId";
+    public const string ClientSecretVariable = "Defender__ClientSecret";
+    public const string CertificatePasswordVariable = "Defender__CertificatePassword";
     public const string EmulatorSecretVariable = "DEFENDER365_EMULATOR_SECRET";
-    public const string CertificatePasswordVariable = "DEFENDER365_CERTIFICATE_PASSWORD";
 
     public Option<string?> ClientId { get; } = new("--client-id")
     {
-        Description = $"The app registration's Application (client) ID. Default: ${ClientIdVariable}, then user-secrets 'Defender:ClientId', then the emulator's demo app with --emulator.",
+        Description = $"The app registration's Application (client) ID. Default: ${ClientIdVariable}, then user-secrets '{ClientIdKey}', then the emulator's demo app with --emulator.",
     };
 
     public Option<FileInfo?> Certificate { get; } = new("--certificate")
@@ -28,7 +33,7 @@ internal sealed class AppConnectionOptions
 
     public Option<string?> UserSecretsId { get; } = new("--user-secrets-id")
     {
-        Description = "Read 'Defender:ClientSecret' (and 'Defender:ClientId') from this user-secrets store, as set with 'dotnet user-secrets set'.",
+        Description = $"Read '{ClientSecretKey}' (and '{ClientIdKey}', '{CertificatePasswordKey}') from this user-secrets store, as set with 'dotnet user-secrets set'.",
     };
 
     public Option<DefenderCloud> Cloud { get; } = new("--cloud")

@@ -5,7 +5,10 @@ using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.CodeFixes;
 
-/// <summary>The DEF3001 fix replaces the secret with an environment lookup that fails loudly, and the code still compiles.</summary>
+/// <summary>
+/// The DEF3001 fix replaces the secret with a read of its configuration key (Defender:ClientSecret for a client secret)
+/// that fails loudly: through an IConfiguration in scope, else the key's environment variable; the code still compiles.
+/// </summary>
 public sealed class ReadSecretFromEnvironmentCodeFixTests
 {
     private static Task VerifyAsync(string source, string fixedSource, int iterations = 1)
@@ -32,7 +35,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         using System.Net;
         class C
         {
-            NetworkCredential Create() => new NetworkCredential("svc", System.Environment.GetEnvironmentVariable("PASSWORD") ?? throw new System.InvalidOperationException("Set the PASSWORD environment variable."));
+            NetworkCredential Create() => new NetworkCredential("svc", System.Environment.GetEnvironmentVariable("Password") ?? throw new System.InvalidOperationException("Set the Password environment variable (the configuration key Password)."));
         }
         """);
 
@@ -50,7 +53,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         {
             void Run()
             {
-                var (user, password) = ("admin", System.Environment.GetEnvironmentVariable("PASSWORD") ?? throw new System.InvalidOperationException("Set the PASSWORD environment variable."));
+                var (user, password) = ("admin", System.Environment.GetEnvironmentVariable("Password") ?? throw new System.InvalidOperationException("Set the Password environment variable (the configuration key Password)."));
             }
         }
         """);
@@ -64,7 +67,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         """, """
         class C
         {
-            private static readonly string ClientSecret = System.Environment.GetEnvironmentVariable("CLIENT_SECRET") ?? throw new System.InvalidOperationException("Set the CLIENT_SECRET environment variable.");
+            private static readonly string ClientSecret = System.Environment.GetEnvironmentVariable("Defender__ClientSecret") ?? throw new System.InvalidOperationException("Set the Defender__ClientSecret environment variable (the configuration key Defender:ClientSecret).");
         }
         """);
 
@@ -85,8 +88,8 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         {
             bool Run(string password)
             {
-                string apiKey = Environment.GetEnvironmentVariable("API_KEY") ?? throw new InvalidOperationException("Set the API_KEY environment variable.");
-                return password == (Environment.GetEnvironmentVariable("PASSWORD") ?? throw new InvalidOperationException("Set the PASSWORD environment variable.")) && apiKey.Length > 0;
+                string apiKey = Environment.GetEnvironmentVariable("ApiKey") ?? throw new InvalidOperationException("Set the ApiKey environment variable (the configuration key ApiKey).");
+                return password == (Environment.GetEnvironmentVariable("Password") ?? throw new InvalidOperationException("Set the Password environment variable (the configuration key Password).")) && apiKey.Length > 0;
             }
         }
         """, iterations: 1);
@@ -103,8 +106,8 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         using System;
         class C
         {
-            string connection = Environment.GetEnvironmentVariable("CONNECTION") ?? throw new InvalidOperationException("Set the CONNECTION environment variable.");
-            ReadOnlySpan<byte> clientSecret => System.Text.Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable("CLIENT_SECRET") ?? throw new InvalidOperationException("Set the CLIENT_SECRET environment variable."));
+            string connection = Environment.GetEnvironmentVariable("Connection") ?? throw new InvalidOperationException("Set the Connection environment variable (the configuration key Connection).");
+            ReadOnlySpan<byte> clientSecret => System.Text.Encoding.UTF8.GetBytes(Environment.GetEnvironmentVariable("Defender__ClientSecret") ?? throw new InvalidOperationException("Set the Defender__ClientSecret environment variable (the configuration key Defender:ClientSecret)."));
         }
         """);
 
@@ -122,10 +125,59 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         using System.Collections.Generic;
         class C
         {
-            string ClientSecret { get; } = Environment.GetEnvironmentVariable("CLIENT_SECRET") ?? throw new InvalidOperationException("Set the CLIENT_SECRET environment variable.");
-            Dictionary<string, string> Form() => new() { ["client_secret"] = Environment.GetEnvironmentVariable("CLIENT_SECRET") ?? throw new InvalidOperationException("Set the CLIENT_SECRET environment variable.") };
+            string ClientSecret { get; } = Environment.GetEnvironmentVariable("Defender__ClientSecret") ?? throw new InvalidOperationException("Set the Defender__ClientSecret environment variable (the configuration key Defender:ClientSecret).");
+            Dictionary<string, string> Form() => new() { ["client_secret"] = Environment.GetEnvironmentVariable("Defender__ClientSecret") ?? throw new InvalidOperationException("Set the Defender__ClientSecret environment variable (the configuration key Defender:ClientSecret).") };
         }
         """);
+
+    // The abstraction's shape, so the test needs no package: the fix finds it by its metadata name.
+    private const string ConfigurationInterface = """
+        namespace Microsoft.Extensions.Configuration
+        {
+            public interface IConfiguration { string? this[string key] { get; set; } }
+            public interface IConfigurationRoot : IConfiguration { }
+        }
+        """;
+
+    [Fact]
+    public Task An_IConfiguration_in_scope_is_read_by_the_secrets_key() => VerifyAsync("""
+        #nullable enable
+        using Microsoft.Extensions.Configuration;
+        class C
+        {
+            private readonly IConfigurationRoot _settings = null!;
+            string ClientSecret(IConfiguration configuration) => {|DEF3001:"abc123def456~xyz"|};
+            string Field() { string clientSecret = {|DEF3001:"abc123def456"|}; return clientSecret; }
+        }
+        """ + ConfigurationInterface, """
+        #nullable enable
+        using Microsoft.Extensions.Configuration;
+        class C
+        {
+            private readonly IConfigurationRoot _settings = null!;
+            string ClientSecret(IConfiguration configuration) => configuration["Defender:ClientSecret"] ?? throw new System.InvalidOperationException("Set Defender:ClientSecret: user-secrets in development, the Defender__ClientSecret environment variable or a key vault in production.");
+            string Field() { string clientSecret = _settings["Defender:ClientSecret"] ?? throw new System.InvalidOperationException("Set Defender:ClientSecret: user-secrets in development, the Defender__ClientSecret environment variable or a key vault in production."); return clientSecret; }
+        }
+        """ + ConfigurationInterface);
+
+    [Fact]
+    public Task A_field_initializer_cannot_use_an_instance_configuration_and_reads_the_environment() => VerifyAsync("""
+        #nullable enable
+        using Microsoft.Extensions.Configuration;
+        class C
+        {
+            private readonly IConfiguration _configuration = null!;
+            private readonly string _clientSecret = {|DEF3001:"abc123def456"|};
+        }
+        """ + ConfigurationInterface, """
+        #nullable enable
+        using Microsoft.Extensions.Configuration;
+        class C
+        {
+            private readonly IConfiguration _configuration = null!;
+            private readonly string _clientSecret = System.Environment.GetEnvironmentVariable("Defender__ClientSecret") ?? throw new System.InvalidOperationException("Set the Defender__ClientSecret environment variable (the configuration key Defender:ClientSecret).");
+        }
+        """ + ConfigurationInterface);
 
     [Fact]
     public async Task Constant_contexts_get_no_fix()

@@ -60,7 +60,7 @@ public sealed class HardcodedSecretAnalyzerTests
         {
             void Run()
             {
-                var secret = Environment.GetEnvironmentVariable("CLIENT_SECRET") ?? throw new InvalidOperationException("Set CLIENT_SECRET.");
+                var secret = Environment.GetEnvironmentVariable("Defender__ClientSecret") ?? throw new InvalidOperationException("Set the Defender__ClientSecret environment variable (the configuration key Defender:ClientSecret).");
                 ConfidentialClientApplicationBuilder.Create("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01").WithClientSecret(secret);
             }
         }

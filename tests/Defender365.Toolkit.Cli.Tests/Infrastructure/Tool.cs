@@ -6,9 +6,6 @@ namespace Defender365.Toolkit.Cli.Tests.Infrastructure;
 /// <summary>Runs the built <c>defender365</c> tool as a process, with only the environment a test gives it.</summary>
 internal static class Tool
 {
-    private static readonly string[] ToolVariables =
-        ["DEFENDER365_CLIENT_ID", "DEFENDER365_CLIENT_SECRET", "DEFENDER365_EMULATOR_SECRET", "DEFENDER365_CERTIFICATE_PASSWORD", "DEFENDER365_TENANTS"];
-
     public static string AssemblyPath { get; } = Metadata("CliAssemblyPath");
 
     public static string RepositoryRoot { get; } = Metadata("RepositoryRoot");
@@ -28,8 +25,9 @@ internal static class Tool
             start.ArgumentList.Add(argument);
         }
 
-        // Real credentials of the machine must not leak into a test, nor the test's into each other.
-        foreach (var name in ToolVariables)
+        // Real credentials of the machine must not leak into a test, nor the test's into each other: the tool's own
+        // variables and every Defender configuration key (read case-insensitively, as a hosted app reads them).
+        foreach (var name in start.Environment.Keys.Where(IsToolSetting).ToArray())
         {
             start.Environment.Remove(name);
         }
@@ -41,6 +39,9 @@ internal static class Tool
 
         return start;
     }
+
+    private static bool IsToolSetting(string name) =>
+        name.StartsWith("DEFENDER365_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Defender__", StringComparison.OrdinalIgnoreCase);
 
     public static async Task<CliResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {

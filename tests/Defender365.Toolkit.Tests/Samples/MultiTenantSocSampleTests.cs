@@ -14,8 +14,8 @@ public sealed class MultiTenantSocSampleTests
 
         var start = new ProcessStartInfo("dotnet", [sample]) { RedirectStandardOutput = true, RedirectStandardError = true };
         // Real credentials in the environment would point the sample at real tenants; the test wants the emulator.
-        start.Environment.Remove("DEFENDER365_CLIENT_ID");
-        start.Environment.Remove("DEFENDER365_CLIENT_SECRET");
+        start.Environment.Remove("Defender__ClientId");
+        start.Environment.Remove("Defender__ClientSecret");
         start.Environment.Remove("DEFENDER365_TENANTS");
         var (exitCode, text, errors) = await TestProcess.RunAsync(start, TimeSpan.FromMinutes(2));
 
