@@ -30,6 +30,21 @@ public sealed class TokenCommandTests(CliEmulatorFixture fixture) : IClassFixtur
         Assert.DoesNotContain("eyJ", result.Output + result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Defender__ClientSecret")]
+    [InlineData("DEFENDER__CLIENTSECRET")]
+    public async Task The_secret_is_read_from_the_configuration_key_a_hosted_app_reads(string variable)
+    {
+        // Not the emulator's own variable: the client secret under the name AddDefenderClient and the DEF3001 fix use.
+        var environment = fixture.Environment.Where(kv => kv.Key != "DEFENDER365_EMULATOR_SECRET").ToDictionary(kv => kv.Key, kv => kv.Value);
+        environment[variable] = fixture.Environment["DEFENDER365_EMULATOR_SECRET"];
+
+        var result = await Tool.RunAsync(["token", "--tenant", EmulatorOptions.FabrikamTenantId, .. fixture.EmulatorArguments], environment);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"Tenant     {EmulatorOptions.FabrikamTenantId}", result.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_token_without_roles_is_a_finding_with_a_warning_and_the_consent_link()
     {
