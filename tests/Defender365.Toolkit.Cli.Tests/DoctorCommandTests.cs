@@ -28,7 +28,7 @@ public sealed class DoctorCommandTests(CliEmulatorFixture fixture) : IClassFixtu
             "# customers",
             $"{EmulatorOptions.ContosoTenantId}  Contoso",
             $"{EmulatorOptions.FabrikamTenantId}  Fabrikam",
-            $"{EmulatorOptions.NorthwindTenantId}  Northwind",
+            $"{EmulatorOptions.NorthwindTenantId}  # Northwind Traders",
             "",
             CliEmulatorFixture.UnconsentedTenantId,
             CliEmulatorFixture.UnknownTenantId);
@@ -37,13 +37,14 @@ public sealed class DoctorCommandTests(CliEmulatorFixture fixture) : IClassFixtu
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var rows = result.Output.Split('\n').Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-        Assert.Contains(rows, r => r is [EmulatorOptions.ContosoTenantId, "ok-extra", "-", _]);
-        Assert.Contains(rows, r => r is [EmulatorOptions.FabrikamTenantId, "ok", "-", "-"]);
-        Assert.Contains(rows, r => r is [EmulatorOptions.NorthwindTenantId, "missing", "AdvancedHunting.Read.All, Machine.Read.All", "-"]);
-        Assert.Contains(rows, r => r is [CliEmulatorFixture.UnconsentedTenantId, "not-consented", "-", "-"]);
-        Assert.Contains(rows, r => r is [CliEmulatorFixture.UnknownTenantId, "unknown-tenant", "-", "-"]);
+        // Names from the file, as text or as a comment after the id; '-' for a tenant the file does not name.
+        Assert.Contains(rows, r => r is [EmulatorOptions.ContosoTenantId, "Contoso", "ok-extra", "-", _]);
+        Assert.Contains(rows, r => r is [EmulatorOptions.FabrikamTenantId, "Fabrikam", "ok", "-", "-"]);
+        Assert.Contains(rows, r => r is [EmulatorOptions.NorthwindTenantId, "Northwind Traders", "missing", "AdvancedHunting.Read.All, Machine.Read.All", "-"]);
+        Assert.Contains(rows, r => r is [CliEmulatorFixture.UnconsentedTenantId, "-", "not-consented", "-", "-"]);
+        Assert.Contains(rows, r => r is [CliEmulatorFixture.UnknownTenantId, "-", "unknown-tenant", "-", "-"]);
         Assert.Contains("2 of 5 tenants grant every declared permission.", result.Output, StringComparison.Ordinal);
-        Assert.Contains($"{EmulatorOptions.NorthwindTenantId}  {fixture.Emulator.BaseAddress}{EmulatorOptions.NorthwindTenantId}/v2.0/adminconsent", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"{EmulatorOptions.NorthwindTenantId} (Northwind Traders)  {fixture.Emulator.BaseAddress}{EmulatorOptions.NorthwindTenantId}/v2.0/adminconsent", result.Output, StringComparison.Ordinal);
 
         // Progress went to standard error, one line per tenant (not a terminal here).
         Assert.Equal(5, result.Error.Split('\n').Count(l => l.StartsWith('[')));

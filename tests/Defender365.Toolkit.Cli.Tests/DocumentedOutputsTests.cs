@@ -30,8 +30,10 @@ public sealed partial class DocumentedOutputsTests(CliEmulatorFixture fixture) :
     public async Task The_doctor_table_is_what_the_tool_prints()
     {
         var shown = Outputs.Single(b => b.Body.StartsWith("TENANT", StringComparison.Ordinal));
-        // The tenants are the table's: the demo tenants and the fixture's never-consented one.
-        var tenants = shown.Lines.Skip(2).TakeWhile(l => l.Length > 0).Select(l => l.Split(' ')[0]);
+        // The tenants are the table's (the demo tenants and the fixture's never-consented one), named as the table names them.
+        var tenants = shown.Lines.Skip(2).TakeWhile(l => l.Length > 0)
+            .Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(cells => $"{cells[0]}  # {cells[1]}");
 
         var result = await RunDocumentedAsync(shown, "doctor", string.Join('\n', tenants));
 
@@ -44,7 +46,7 @@ public sealed partial class DocumentedOutputsTests(CliEmulatorFixture fixture) :
     {
         var shown = Outputs.Single(b => b.Language == "json");
         var expected = JsonNode.Parse(shown.Body)!;
-        var tenants = expected["tenants"]!.AsArray().Select(t => (string)t!["tenant"]!);
+        var tenants = expected["tenants"]!.AsArray().Select(t => $"{(string)t!["tenant"]!}  {(string?)t["name"]}");
 
         var result = await RunDocumentedAsync(shown, "doctor", string.Join('\n', tenants));
 

@@ -53,11 +53,13 @@ internal static class DoctorCommand
                 throw new CommandException("The manifest declares no application permission: nothing to check.", ExitCodes.Usage);
             }
 
-            var tenantIds = TenantList.Load(parse.GetValue(tenants)!);
+            var listed = TenantList.Load(parse.GetValue(tenants)!);
+            var tenantIds = listed.Select(t => t.Tenant).ToArray();
+            var names = listed.Select(t => t.Name).ToArray();
             var credential = AppConnection.CreateCredential(parse, connection, tenantIds);
-            var progress = new Progress(console.Error, tenantIds.Count);
-            var reports = new TenantReport[tenantIds.Count];
-            await Parallel.ForAsync(0, tenantIds.Count, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellationToken }, async (i, token) =>
+            var progress = new Progress(console.Error, tenantIds.Length);
+            var reports = new TenantReport[tenantIds.Length];
+            await Parallel.ForAsync(0, tenantIds.Length, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = cancellationToken }, async (i, token) =>
             {
                 reports[i] = await TenantCheck.RunAsync(credential, tenantIds[i], declared.ByResource, token).ConfigureAwait(false);
                 progress.Done(reports[i]);
@@ -72,11 +74,11 @@ internal static class DoctorCommand
 
             if (parse.GetValue(json))
             {
-                console.Out.WriteLine(JsonSerializer.Serialize(ToJson(reports), Json));
+                console.Out.WriteLine(JsonSerializer.Serialize(ToJson(reports, names), Json));
             }
             else
             {
-                WriteTable(console.Out, reports);
+                WriteTable(console.Out, reports, names);
             }
 
             return reports.Any(r => r.IsCredentialProblem) ? ExitCodes.Configuration
@@ -88,50 +90,60 @@ internal static class DoctorCommand
     }
 
     // The table stays narrow enough for a terminal; links and messages follow it, one per line.
-    private static void WriteTable(TextWriter output, IReadOnlyList<TenantReport> reports)
+    // names[i] is reports[i]'s name from the tenants file; the NAME column appears when the file names any tenant.
+    private static void WriteTable(TextWriter output, IReadOnlyList<TenantReport> reports, IReadOnlyList<string?> names)
     {
-        var table = new TextTable("TENANT", "STATUS", "MISSING", "EXTRA (granted, not declared)");
-        foreach (var report in reports)
+        var rows = reports.Select((report, i) => (Report: report, Name: names[i])).ToArray();
+        var named = rows.Any(r => r.Name is not null);
+        var table = named
+            ? new TextTable("TENANT", "NAME", "STATUS", "MISSING", "EXTRA (granted, not declared)")
+            : new TextTable("TENANT", "STATUS", "MISSING", "EXTRA (granted, not declared)");
+        foreach (var (report, name) in rows)
         {
-            table.Add(report.Tenant, report.Status, Join(report.Missing), Join(report.Extra));
+            string[] cells = named
+                ? [report.Tenant, name ?? "-", report.Status, Join(report.Missing), Join(report.Extra)]
+                : [report.Tenant, report.Status, Join(report.Missing), Join(report.Extra)];
+            table.Add(cells);
         }
 
         table.WriteTo(output);
         output.WriteLine();
         output.WriteLine($"{reports.Count(r => r.IsHealthy)} of {reports.Count} tenants grant every declared permission.");
 
-        var consents = reports.Where(r => r.ConsentUrl is not null).ToList();
+        var consents = rows.Where(r => r.Report.ConsentUrl is not null).ToList();
         if (consents.Count > 0)
         {
             output.WriteLine();
             output.WriteLine("Admin consent needed (send each link to the tenant's administrator):");
-            foreach (var report in consents)
+            foreach (var row in consents)
             {
-                output.WriteLine($"  {report.Tenant}  {report.ConsentUrl}");
+                output.WriteLine($"  {Label(row)}  {row.Report.ConsentUrl}");
             }
         }
 
-        var failures = reports.Where(r => r.Failure is not null && r.ConsentUrl is null).ToList();
+        var failures = rows.Where(r => r.Report.Failure is not null && r.Report.ConsentUrl is null).ToList();
         if (failures.Count > 0)
         {
             output.WriteLine();
             output.WriteLine("Could not sign in:");
-            foreach (var report in failures)
+            foreach (var row in failures)
             {
-                output.WriteLine($"  {report.Tenant}  {report.Message}");
+                output.WriteLine($"  {Label(row)}  {row.Report.Message}");
             }
         }
 
         static string Join(IEnumerable<string> items) => items.Any() ? string.Join(", ", items) : "-";
+        static string Label((TenantReport Report, string? Name) row) => row.Name is null ? row.Report.Tenant : $"{row.Report.Tenant} ({row.Name})";
     }
 
-    private static object ToJson(IReadOnlyList<TenantReport> reports) => new
+    private static object ToJson(IReadOnlyList<TenantReport> reports, IReadOnlyList<string?> names) => new
     {
         healthy = reports.Count(r => r.IsHealthy),
         total = reports.Count,
-        tenants = reports.Select(r => new
+        tenants = reports.Select((r, i) => new
         {
             tenant = r.Tenant,
+            name = names[i],
             status = r.Status,
             missing = r.Missing.ToArray(),
             extra = r.Extra.ToArray(),
