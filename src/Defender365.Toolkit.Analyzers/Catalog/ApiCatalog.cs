@@ -55,7 +55,7 @@ internal sealed class ApiCatalog
         var enums = Object(root, "enums").Properties.ToDictionary(p => p.Name, p => (IReadOnlyList<string>)Strings(p.Value));
         var entities = Object(root, "entities").Properties.ToDictionary(
             p => p.Name,
-            p => new CatalogEntity(p.Name, Text((JsonObject)p.Value, "api") ?? string.Empty, Fields((JsonObject)p.Value, "fields")));
+            p => new CatalogEntity(p.Name, Text((JsonObject)p.Value, "api") ?? string.Empty, Text((JsonObject)p.Value, "description"), Fields((JsonObject)p.Value, "fields")));
         var operations = Array(root, "operations").Select(o => ReadOperation((JsonObject)o)).ToArray();
         return new ApiCatalog(resources, operations, entities, enums);
     }
@@ -205,4 +205,4 @@ internal sealed record CatalogQuery(IReadOnlyList<string> Filter, int? MaxTop, b
 internal sealed record CatalogBody(string ContentType, bool PartialUpdate, IReadOnlyList<CatalogField> Fields);
 
 /// <summary>An entity and its fields.</summary>
-internal sealed record CatalogEntity(string Name, string Api, IReadOnlyList<CatalogField> Fields);
+internal sealed record CatalogEntity(string Name, string Api, string? Description, IReadOnlyList<CatalogField> Fields);

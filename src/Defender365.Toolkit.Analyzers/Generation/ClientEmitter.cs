@@ -238,7 +238,7 @@ internal static class ClientEmitter
         foreach (var path in operation.PathParameters)
         {
             var name = Unique(Names.Parameter(path.Name), used);
-            parameters.Add(($"{mapper.ElementType(path.Type)} {name}", name, $"The '{path.Name}' path value."));
+            parameters.Add(($"{mapper.ElementType(path.Type)} {name}", name, path.Description ?? $"The '{path.Name}' path value."));
             statements.Add(path.Type == "string"
                 ? $"arguments.Path[{SourceWriter.Literal(path.Name)}] = {name} ?? throw new global::System.ArgumentNullException(nameof({name}));"
                 : $"arguments.Path[{SourceWriter.Literal(path.Name)}] = {name};");

@@ -19,13 +19,13 @@ internal static class ModelEmitter
         foreach (var entity in plan.Entities)
         {
             var fields = catalog.Entities.TryGetValue(entity, out var e) ? e.Fields : Array.Empty<CatalogField>();
-            yield return ($"Defender365.Models.{Names.Type(entity)}.g.cs", Record(plan, mapper, Names.Type(entity), $"The {entity} entity of the {e?.Api ?? "Defender"} API.", fields));
+            yield return ($"Defender365.Models.{Names.Type(entity)}.g.cs", Record(plan, mapper, Names.Type(entity), e?.Description ?? $"The {entity} of the Defender APIs.", fields));
         }
 
         foreach (var operation in plan.Areas.SelectMany(a => a.Operations).Where(o => o.Body is { ContentType: "application/json" }))
         {
             var name = GenerationPlan.RequestTypeName(operation);
-            yield return ($"Defender365.Models.{name}.g.cs", Record(plan, mapper, name, $"The request body of {operation.Name}. Property names are sent exactly as the API spells them.", operation.Body!.Fields));
+            yield return ($"Defender365.Models.{name}.g.cs", Record(plan, mapper, name, $"What {operation.Name}Async sends. Property names are sent exactly as the API spells them; properties left null are not sent.", operation.Body!.Fields));
         }
 
         foreach (var enumName in plan.Enums)
@@ -53,7 +53,13 @@ internal static class ModelEmitter
             }
 
             first = false;
-            var doc = $"'{field.Name}'{(field.Required ? " (required)" : string.Empty)}{(field.Description is { } d ? ": " + d : string.Empty)}";
+            // The catalog's sentence for people; the wire name only when the catalog has none.
+            var doc = field.Description ?? $"The '{field.Name}' value.";
+            if (field.Required)
+            {
+                doc += " Required.";
+            }
+
             if (field.AllowedValues.Count > 0)
             {
                 doc += $" Documented values: {string.Join(", ", field.AllowedValues)}.";
@@ -186,12 +192,12 @@ internal static class ModelEmitter
     {
         var writer = Emitter.Header();
         writer.Open($"namespace {plan.ModelsNamespace}");
-        writer.Summary($"{typeName}: the documented values, and any value the service sends that is not documented yet (kept as text). Compared case-insensitively.");
+        writer.Summary("The documented values, and any value the service sends that is not documented yet (kept as text). Compared case-insensitively.");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open($"public readonly partial struct {typeName} : global::System.IEquatable<{typeName}>");
         writer.Line("private readonly string? _value;");
         writer.Line();
-        writer.Summary($"Creates a {typeName} from its wire value.");
+        writer.Summary("Creates the value from its text on the wire.");
         writer.Open($"public {typeName}(string value)");
         writer.Line("_value = value ?? throw new global::System.ArgumentNullException(nameof(value));");
         writer.Close();
@@ -205,7 +211,7 @@ internal static class ModelEmitter
             }
 
             writer.Line();
-            writer.Summary($"{value}.");
+            writer.Line($"/// <summary>The value <c>{SourceWriter.Escape(value)}</c>.</summary>");
             writer.Line($"public static {typeName} {member} {{ get; }} = new {typeName}({SourceWriter.Literal(value)});");
         }
 
