@@ -53,7 +53,7 @@ internal static partial class PagingBenchmark
                     var count = 0;
                     await foreach (var incident in tenant.Incidents.ListIncidentsAsync())
                     {
-                        count += incident.IncidentId is null ? 0 : 1;
+                        count += incident.IncidentId > 0 ? 1 : 0;
                     }
 
                     return count;

@@ -60,7 +60,7 @@ internal static class ReliabilityBenchmark
             await foreach (var page in tenant.Incidents.ListIncidentsAsync().AsPages())
             {
                 pages++;
-                ids.AddRange(page.Values.Select(i => i.IncidentId ?? -1));
+                ids.AddRange(page.Values.Select(i => i.IncidentId));
             }
 
             outcome = "completed";

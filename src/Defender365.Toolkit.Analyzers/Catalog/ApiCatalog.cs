@@ -117,6 +117,7 @@ internal sealed class ApiCatalog
                 Text(f, "type")!,
                 (f["required"] as JsonLiteral)?.Value == true,
                 (f["nullable"] as JsonLiteral)?.Value == true,
+                (f["alwaysSent"] as JsonLiteral)?.Value == true,
                 Text(f, "description"),
                 Strings(f["allowedValues"])))
             .ToArray();
@@ -196,7 +197,7 @@ internal sealed record CatalogOperation(
     string? DuplicateOf);
 
 /// <summary>A parameter, body field or entity field.</summary>
-internal sealed record CatalogField(string Name, string Type, bool Required, bool Nullable, string? Description, IReadOnlyList<string> AllowedValues);
+internal sealed record CatalogField(string Name, string Type, bool Required, bool Nullable, bool AlwaysSent, string? Description, IReadOnlyList<string> AllowedValues);
 
 /// <summary>The OData options and extra query parameters of an operation.</summary>
 internal sealed record CatalogQuery(IReadOnlyList<string> Filter, int? MaxTop, bool Skip, IReadOnlyList<string> Expand, IReadOnlyList<CatalogField> Parameters);

@@ -5,6 +5,7 @@ using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Generation.Models;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Defender365.Toolkit.Analyzers.Generation;
 
@@ -42,9 +43,12 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
             }
         });
 
+        // The language version decides how always-sent properties are declared; a bool, so options stay equatable.
         var options = context.AnalyzerConfigOptionsProvider
-            .Select(static (provider, _) => new GeneratorOptions(
-                provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var root) && root.Length > 0 ? root : null))
+            .Combine(context.ParseOptionsProvider.Select(static (parse, _) => parse is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp11 }))
+            .Select(static (pair, _) => new GeneratorOptions(
+                pair.Left.GlobalOptions.TryGetValue("build_property.RootNamespace", out var root) && root.Length > 0 ? root : null,
+                pair.Right))
             .WithTrackingName(TrackingNames.Options);
 
         var specs = selected
@@ -53,7 +57,8 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
             .Select(static (pair, _) => pair.Left is null ? null : new GenerationSpec(
                 pair.Left.Namespace ?? (pair.Right.RootNamespace is { } root ? root + ".Defender" : "Defender365.Generated"),
                 pair.Left.Cloud,
-                pair.Left.Resources))
+                pair.Left.Resources,
+                pair.Right.RequiredMembers))
             .WithTrackingName(TrackingNames.BuildSpec);
 
         context.RegisterSourceOutput(specs, static (output, spec) =>

@@ -66,7 +66,18 @@ internal static class ModelEmitter
             }
 
             writer.Summary(doc);
-            writer.Line($"public {mapper.PropertyType(field.Type)} {property} {{ get; init; }}");
+            if (field.AlwaysSent)
+            {
+                // Never null from the service (the converter refuses a response without it), so no '!' at call sites.
+                var type = mapper.ElementType(field.Type);
+                writer.Line(plan.Spec.RequiredMembers
+                    ? $"public required {type} {property} {{ get; init; }}"
+                    : $"public {type} {property} {{ get; init; }}{(TypeMapper.IsValueType(field.Type) ? string.Empty : " = null!;")}");
+            }
+            else
+            {
+                writer.Line($"public {mapper.PropertyType(field.Type)} {property} {{ get; init; }}");
+            }
         }
 
         writer.Close();
@@ -135,11 +146,20 @@ internal static class ModelEmitter
         writer.Close();
         writer.Close();
         writer.Line();
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i].Field.AlwaysSent)
+            {
+                writer.Line($"if (f{i} is null) throw global::Defender365.Toolkit.Serialization.DefenderJson.MissingProperty({SourceWriter.Literal(typeName)}, {SourceWriter.Literal(fields[i].Field.Name)});");
+            }
+        }
+
         writer.Line($"return new {typeName}");
         writer.Line("{");
         for (var i = 0; i < fields.Count; i++)
         {
-            writer.Line($"    {fields[i].Property} = f{i},");
+            var value = fields[i].Field.AlwaysSent && TypeMapper.IsValueType(fields[i].Field.Type) ? $"f{i}.Value" : $"f{i}";
+            writer.Line($"    {fields[i].Property} = {value},");
         }
 
         writer.Line("};");

@@ -19,6 +19,13 @@ internal sealed class TypeMapper
             ? $"global::System.Collections.Generic.IReadOnlyList<{ElementType(Inner(type))}>?"
             : ElementType(type) + "?";
 
+    /// <summary>Whether the C# type of <paramref name="type"/> is a struct (its nullable form is <c>Nullable&lt;T&gt;</c>).</summary>
+    public static bool IsValueType(string type) => type switch
+    {
+        "int32" or "int64" or "double" or "bool" or "datetime" or "guid" or "json" => true,
+        _ => type.StartsWith("enum:", StringComparison.Ordinal),
+    };
+
     /// <summary>The non-nullable type of a value (an array item or a path parameter).</summary>
     public string ElementType(string type) => type switch
     {

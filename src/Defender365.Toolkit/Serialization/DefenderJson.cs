@@ -46,6 +46,15 @@ public static class DefenderJson
         }
     }
 
+    /// <summary>
+    /// The error for a response that lacks a property the service always sends (an entity's ID): the body is not the
+    /// entity it should be, and a model with a null ID would only fail later, farther from the cause.
+    /// </summary>
+    /// <param name="typeName">The model, e.g. <c>Machine</c>.</param>
+    /// <param name="propertyName">The wire name, e.g. <c>id</c>.</param>
+    public static JsonException MissingProperty(string typeName, string propertyName) =>
+        new($"The {typeName} in the response has no '{propertyName}', which the service always sends: the body is not a {typeName}.");
+
     /// <summary>A string, or <see langword="null"/>; numbers and booleans are kept as their text.</summary>
     public static string? ReadString(ref Utf8JsonReader reader) => reader.TokenType switch
     {

@@ -94,6 +94,23 @@ public sealed class GeneratorTests
         Assert.Equal(Enum.Parse<Defender365.Toolkit.Catalog.DefenderCloud>(cloud), (Defender365.Toolkit.Catalog.DefenderCloud)(int)attribute.ConstructorArguments.Single().Value!);
     }
 
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10, false)]
+    [InlineData(LanguageVersion.CSharp11, true)]
+    [InlineData(LanguageVersion.Latest, true)]
+    public void Always_sent_ids_are_not_nullable_and_required_where_the_language_has_it(LanguageVersion version, bool required)
+    {
+        var compilation = GeneratorHarness.Compilation(version: version);
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.Driver([new InMemoryAdditionalText(GeneratorHarness.ManifestPath, Manifests.Soc)], version: version), compilation);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+
+        var id = (IPropertySymbol)output.GetTypeByMetadataName("Contoso.SocConnector.Defender.Models.Machine")!.GetMembers("Id").Single();
+        Assert.Equal(NullableAnnotation.NotAnnotated, id.NullableAnnotation);
+        Assert.Equal(required, id.IsRequired);
+        var name = (IPropertySymbol)output.GetTypeByMetadataName("Contoso.SocConnector.Defender.Models.Machine")!.GetMembers("ComputerDnsName").Single();
+        Assert.Equal(NullableAnnotation.Annotated, name.NullableAnnotation);
+    }
+
     [Fact]
     public void A_broken_manifest_reports_DEF1001_once_and_still_generates_the_entry_points()
     {

@@ -66,7 +66,7 @@ public sealed class ChaosTests : IAsyncLifetime
         await foreach (var page in Tenant().Incidents.ListIncidentsAsync().AsPages())
         {
             pages++;
-            ids.AddRange(page.Values.Select(i => i.IncidentId!.Value));
+            ids.AddRange(page.Values.Select(i => i.IncidentId));
         }
 
         var requests = _emulator.Statistics.ApiCalls("ListIncidents");

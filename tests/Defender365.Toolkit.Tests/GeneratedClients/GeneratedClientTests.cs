@@ -27,7 +27,7 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixtur
         await foreach (var page in Tenant().Incidents.ListIncidentsAsync().AsPages(pageSizeHint: 10))
         {
             pages++;
-            ids.AddRange(page.Values.Select(i => i.IncidentId!.Value));
+            ids.AddRange(page.Values.Select(i => i.IncidentId));
         }
 
         Assert.Equal(fixture.Emulator.Options.IncidentsPerTenant, ids.Distinct().Count());
@@ -108,7 +108,7 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixtur
             machine = m;
         }
 
-        var action = await tenant.MachineActions.IsolateMachineAsync(machine!.Id!, new IsolateMachineRequest { Comment = "Contain", IsolationType = IsolationType.Selective });
+        var action = await tenant.MachineActions.IsolateMachineAsync(machine!.Id, new IsolateMachineRequest { Comment = "Contain", IsolationType = IsolationType.Selective });
         Assert.Equal(MachineActionType.Isolate, action.Value.Type);
 
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -116,7 +116,7 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixtur
         do
         {
             await Task.Delay(100);
-            status = (await tenant.MachineActions.GetMachineActionAsync(action.Value.Id!.Value.ToString())).Value.Status;
+            status = (await tenant.MachineActions.GetMachineActionAsync(action.Value.Id.ToString())).Value.Status;
         }
         while (status != MachineActionStatus.Succeeded && DateTime.UtcNow < deadline);
 
@@ -137,7 +137,7 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixtur
         });
         Assert.Equal(IndicatorAction.Block, created.Value.Action);
 
-        var deleted = await indicators.DeleteIndicatorAsync(created.Value.Id!);
+        var deleted = await indicators.DeleteIndicatorAsync(created.Value.Id);
         Assert.Equal(204, deleted.Status);
     }
 

@@ -7,7 +7,8 @@ namespace Defender365.Toolkit.Analyzers.Generation.Models;
 /// <param name="Namespace">Namespace of the generated code.</param>
 /// <param name="Cloud">The manifest's cloud.</param>
 /// <param name="Resources">Declared permissions per resource.</param>
-internal sealed record GenerationSpec(string Namespace, string Cloud, EquatableArray<ResourceGrantSpec> Resources);
+/// <param name="RequiredMembers">The project's C# has <c>required</c> members (C# 11 on).</param>
+internal sealed record GenerationSpec(string Namespace, string Cloud, EquatableArray<ResourceGrantSpec> Resources, bool RequiredMembers = false);
 
 /// <summary>The manifest of the project, once several candidates were weighed, and the diagnostics to report.</summary>
 /// <remarks>Immutable with structural equality, or incremental caching breaks.</remarks>
@@ -16,4 +17,5 @@ internal sealed record SelectedManifest(ScopeManifestSpec? Spec, EquatableArray<
 /// <summary>Build properties the generator reads.</summary>
 /// <remarks>Immutable with structural equality, or incremental caching breaks.</remarks>
 /// <param name="RootNamespace">The project's root namespace, for a manifest without <c>namespace</c>.</param>
-internal sealed record GeneratorOptions(string? RootNamespace);
+/// <param name="RequiredMembers">The project's C# has <c>required</c> members (C# 11 on).</param>
+internal sealed record GeneratorOptions(string? RootNamespace, bool RequiredMembers);
