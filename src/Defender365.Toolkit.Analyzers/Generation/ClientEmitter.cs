@@ -245,7 +245,38 @@ internal static class ClientEmitter
         }
 
         var multipart = operation.Body is { ContentType: not "application/json" };
-        if (operation.Body is not null && !multipart)
+        var form = new List<string>();
+        if (multipart)
+        {
+            // A file upload: the file as a stream and its name, then each text field; required ones first (C# wants
+            // optional parameters last).
+            var optional = new List<(string Declaration, string Name, string Doc)>();
+            foreach (var field in operation.Body!.Fields)
+            {
+                var name = Unique(Names.Parameter(field.Name), used);
+                var wire = SourceWriter.Literal(field.Name);
+                if (field.Type == "binary")
+                {
+                    var fileName = Unique(name + "Name", used);
+                    parameters.Add(($"global::System.IO.Stream {name}", name, field.Description ?? "The file's content."));
+                    parameters.Add(($"string {fileName}", fileName, "The name the service stores the file under."));
+                    form.Add($"await form.AddFileAsync({wire}, {fileName}, {name} ?? throw new global::System.ArgumentNullException(nameof({name})), {operation.Name}Operation.Body?.MaxFileBytes, cancellationToken).ConfigureAwait(false);");
+                }
+                else if (field.Required)
+                {
+                    parameters.Add(($"{mapper.ElementType(field.Type)} {name}", name, field.Description ?? field.Name));
+                    form.Add($"form.Add({wire}, {name});");
+                }
+                else
+                {
+                    optional.Add(($"{mapper.PropertyType(field.Type)} {name} = null", name, field.Description ?? field.Name));
+                    form.Add($"form.Add({wire}, {name});");
+                }
+            }
+
+            parameters.AddRange(optional);
+        }
+        else if (operation.Body is not null)
         {
             var type = $"{models}.{GenerationPlan.RequestTypeName(operation)}";
             parameters.Add(($"{type} body", "body", "The request body."));
@@ -332,7 +363,7 @@ internal static class ClientEmitter
 
         if (multipart)
         {
-            writer.Line("/// <para>Multipart uploads are not supported by the generated client yet: this method throws <see cref=\"global::System.NotSupportedException\"/>.</para>");
+            writer.Line("/// <para>Sent as <c>multipart/form-data</c>; the file is read into memory first, and one larger than the service accepts fails with <see cref=\"global::System.ArgumentException\"/> before anything is sent.</para>");
         }
 
         writer.Line("/// </remarks>");
@@ -350,19 +381,26 @@ internal static class ClientEmitter
         }
 
         var signature = string.Join(", ", parameters.Select(p => p.Declaration).Concat(new[] { $"{CancellationToken} cancellationToken = default" }));
-        writer.Open($"public virtual {returnType} {operation.Name}Async({signature})");
+        writer.Open($"public virtual {(multipart ? "async " : string.Empty)}{returnType} {operation.Name}Async({signature})");
+        writer.Line($"var arguments = new {Arguments}();");
+        foreach (var statement in statements)
+        {
+            writer.Line(statement);
+        }
+
         if (multipart)
         {
-            writer.Line($"throw new global::System.NotSupportedException({SourceWriter.Literal($"{operation.Name} sends multipart/form-data, which the generated client does not support yet; call it through DefenderOperationInvoker.Pipeline.")});");
-        }
-        else
-        {
-            writer.Line($"var arguments = new {Arguments}();");
-            foreach (var statement in statements)
+            writer.Line("var form = new global::Defender365.Toolkit.Http.DefenderMultipartForm();");
+            foreach (var statement in form)
             {
                 writer.Line(statement);
             }
 
+            writer.Line("form.ApplyTo(arguments);");
+            writer.Line(call.Replace("return _invoker.", "return await _invoker.").Replace(", cancellationToken);", ", cancellationToken).ConfigureAwait(false);"));
+        }
+        else
+        {
             writer.Line(call);
         }
 

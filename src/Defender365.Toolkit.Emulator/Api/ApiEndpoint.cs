@@ -59,18 +59,39 @@ internal sealed class ApiEndpoint
             return answer;
         }
 
-        System.Text.Json.Nodes.JsonObject? body;
-        try
+        System.Text.Json.Nodes.JsonObject? body = null;
+        IFormCollection? form = null;
+        if (operation.Body is { ContentType: "multipart/form-data" })
         {
-            using var reader = new StreamReader(http.Request.Body);
-            body = ApiRequest.ParseBody(await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false));
+            // A file upload: a form, as the service takes it; anything else is refused as the wrong media type.
+            if (!http.Request.HasFormContentType)
+            {
+                return ApiRequest.Error(http, graph, 415, "UnsupportedMediaType", $"{operation.Name} takes multipart/form-data.");
+            }
+
+            try
+            {
+                form = await http.Request.ReadFormAsync(http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                return ApiRequest.Error(http, graph, 400, "InvalidRequestBody", $"The form could not be read: {e.Message}");
+            }
         }
-        catch (JsonException)
+        else
         {
-            return ApiRequest.Error(http, graph, 400, graph ? "BadRequest" : "InvalidRequestBody", "The request body is not valid JSON.");
+            try
+            {
+                using var reader = new StreamReader(http.Request.Body);
+                body = ApiRequest.ParseBody(await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false));
+            }
+            catch (JsonException)
+            {
+                return ApiRequest.Error(http, graph, 400, graph ? "BadRequest" : "InvalidRequestBody", "The request body is not valid JSON.");
+            }
         }
 
-        var request = new ApiRequest(http, _state, operation, found.PathValues, tenantId!, appId!, body);
+        var request = new ApiRequest(http, _state, operation, found.PathValues, tenantId!, appId!, body, form);
         try
         {
             var result = await _handlers.HandleAsync(request).ConfigureAwait(false);

@@ -10,8 +10,9 @@ namespace Defender365.Toolkit.Emulator.Api;
 /// <summary>One authorized API call: the operation, the caller's tenant and app, the arguments, and response helpers.</summary>
 internal sealed class ApiRequest
 {
-    public ApiRequest(HttpContext http, EmulatorState state, DefenderOperation operation, IReadOnlyDictionary<string, string> path, string tenantId, string appId, JsonObject? body)
+    public ApiRequest(HttpContext http, EmulatorState state, DefenderOperation operation, IReadOnlyDictionary<string, string> path, string tenantId, string appId, JsonObject? body, IFormCollection? form = null)
     {
+        Form = form;
         Http = http;
         State = state;
         Operation = operation;
@@ -35,6 +36,9 @@ internal sealed class ApiRequest
     public string AppId { get; }
 
     public JsonObject? Body { get; }
+
+    /// <summary>The form of a <c>multipart/form-data</c> operation (a file upload), or null.</summary>
+    public IFormCollection? Form { get; }
 
     public TenantData Data { get; }
 

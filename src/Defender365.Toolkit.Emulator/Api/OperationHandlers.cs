@@ -3,7 +3,7 @@ namespace Defender365.Toolkit.Emulator.Api;
 
 /// <summary>
 /// Which handler serves which operation. Operations with stateful behaviour (incidents, alerts, machines, machine
-/// actions, indicators, hunting, Graph incidents and alerts) have their own; every other catalog operation gets a
+/// actions, indicators, the live response library, hunting, Graph incidents and alerts) have their own; every other catalog operation gets a
 /// response shaped from its catalog entity (<see cref="SampleResponses"/>).
 /// </summary>
 internal sealed class OperationHandlers
@@ -17,6 +17,7 @@ internal sealed class OperationHandlers
         MachineHandlers.Register(_handlers);
         MachineActionHandlers.Register(_handlers);
         IndicatorHandlers.Register(_handlers);
+        LibraryHandlers.Register(_handlers);
         HuntingHandlers.Register(_handlers);
         GraphHandlers.Register(_handlers);
     }

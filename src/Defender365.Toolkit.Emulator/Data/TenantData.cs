@@ -23,6 +23,9 @@ internal sealed class TenantData
     public List<JsonObject> Indicators { get; } = [];
 
     public long NextIndicatorId { get; set; } = 1000;
+
+    /// <summary>The live response library: what <c>UploadLibraryFile</c> stored, as <c>LibraryFile</c> objects.</summary>
+    public List<JsonObject> LibraryFiles { get; } = [];
 }
 
 /// <summary>A machine action and when it was requested; its status is derived from elapsed time when read.</summary>

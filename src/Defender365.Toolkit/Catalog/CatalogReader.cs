@@ -110,7 +110,9 @@ internal static class CatalogReader
         DefenderBodyInfo? body = null;
         if (o.TryGetProperty("body", out var b))
         {
-            body = new DefenderBodyInfo(Required(b, "contentType", id).GetString()!, OptionalBool(b, "partialUpdate"), ReadFields(b, "fields", id));
+            // A file upload's documented cap (limits.maxFileSizeMB), enforced before anything is sent.
+            long? maxFileBytes = o.TryGetProperty("limits", out var limits) && limits.TryGetProperty("maxFileSizeMB", out var megabytes) ? megabytes.GetInt64() * 1024 * 1024 : null;
+            body = new DefenderBodyInfo(Required(b, "contentType", id).GetString()!, OptionalBool(b, "partialUpdate"), ReadFields(b, "fields", id), maxFileBytes);
         }
 
         var query = new DefenderQueryInfo([], null, false, [], []);

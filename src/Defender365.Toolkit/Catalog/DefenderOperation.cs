@@ -160,7 +160,8 @@ public sealed record DefenderQueryInfo(IReadOnlyList<string> FilterableFields, i
 /// <param name="ContentType">Media type: <c>application/json</c> or <c>multipart/form-data</c>.</param>
 /// <param name="IsPartialUpdate">Whether only the fields sent are changed (PATCH semantics).</param>
 /// <param name="Fields">Body fields, with their case-sensitive wire names.</param>
-public sealed record DefenderBodyInfo(string ContentType, bool IsPartialUpdate, IReadOnlyList<DefenderField> Fields);
+/// <param name="MaxFileBytes">For a file upload, the largest file the service accepts, or <see langword="null"/>.</param>
+public sealed record DefenderBodyInfo(string ContentType, bool IsPartialUpdate, IReadOnlyList<DefenderField> Fields, long? MaxFileBytes = null);
 
 /// <summary>What an operation returns.</summary>
 /// <param name="Entity">The entity name in <see cref="DefenderCatalog.Entities"/>, or <see langword="null"/> for an empty or untyped body.</param>

@@ -282,7 +282,7 @@ public class DefenderOperationInvoker
         request.Headers.SetValue("Accept", "application/json");
         if (arguments.Body is { } body)
         {
-            request.Headers.SetValue("Content-Type", operation.Body?.ContentType ?? "application/json");
+            request.Headers.SetValue("Content-Type", arguments.ContentType ?? operation.Body?.ContentType ?? "application/json");
             request.Content = RequestContent.Create(body);
         }
         else if (operation.Body is not null && operation.Method != "GET")

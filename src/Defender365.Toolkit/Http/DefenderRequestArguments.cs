@@ -24,8 +24,11 @@ public sealed class DefenderRequestArguments
     /// <summary>Items to skip before the first one returned (OData <c>$skip</c>).</summary>
     public int? Skip { get; set; }
 
-    /// <summary>The JSON body, already serialized with the API's property names.</summary>
+    /// <summary>The body: JSON already serialized with the API's property names, or a form from <see cref="DefenderMultipartForm"/>.</summary>
     public BinaryData? Body { get; set; }
+
+    /// <summary>The body's media type when it is not the operation's JSON (a multipart form's, with its boundary).</summary>
+    public string? ContentType { get; set; }
 
     /// <summary>Sets a path parameter; returns this instance.</summary>
     public DefenderRequestArguments WithPath(string name, object value)
