@@ -112,11 +112,12 @@ public sealed class FaultProfileTests(EmulatorFixture fixture) : IClassFixture<E
     public async Task A_stalled_body_and_a_held_answer_end_in_the_clients_timeout_and_are_retried()
     {
         var invoker = Invoker(
-            """{ "rules": [ { "fault": "stallBody", "count": 1, "seconds": 10, "operation": "ListMachines" }, { "fault": "timeout", "count": 1, "seconds": 10, "operation": "ListMachines" } ] }""",
+            """{ "rules": [ { "fault": "stallBody", "count": 1, "seconds": 60, "operation": "ListMachines" }, { "fault": "timeout", "count": 1, "seconds": 60, "operation": "ListMachines" } ] }""",
             o =>
             {
                 o.Retry.MaxRetries = 2;
-                o.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(500);
+                // Far below the faults' 60 s, far above a clean answer on a loaded machine (0.5 s was not, once).
+                o.Retry.NetworkTimeout = TimeSpan.FromSeconds(3);
             });
 
         var machines = await invoker.GetPageableAsync(Op("ListMachines"), Contoso, null, TestJsonContext.Default.Machine).ToListAsync();
