@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Generation.Models;
+using Defender365.Toolkit.Analyzers.Incremental;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -87,7 +88,7 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
         foreach (var extra in ordered.Skip(1))
         {
             diagnostics.Add(new DiagnosticInfo(
-                RuleIdentifiers.InvalidManifest,
+                ManifestDiagnostics.InvalidManifest,
                 new LocationInfo(extra.FilePath, default, default),
                 $"A project has one scope manifest; this one is ignored because '{ordered[0].FilePath}' is used. Merge them."));
         }

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Threading;
 using Defender365.Toolkit.Analyzers.Catalog;
 using Defender365.Toolkit.Analyzers.Diagnostics;
-using Defender365.Toolkit.Analyzers.Generation.Models;
+using Defender365.Toolkit.Analyzers.Incremental;
 using Defender365.Toolkit.Analyzers.Json;
 using Defender365.Toolkit.Shared;
 using Microsoft.CodeAnalysis.CSharp;
@@ -31,7 +31,7 @@ internal static class ManifestParser
         var diagnostics = new List<DiagnosticInfo>();
         if (text is null)
         {
-            diagnostics.Add(new DiagnosticInfo(RuleIdentifiers.InvalidManifest, new LocationInfo(path, default, default), "The file could not be read."));
+            diagnostics.Add(new DiagnosticInfo(ManifestDiagnostics.InvalidManifest, new LocationInfo(path, default, default), "The file could not be read."));
             return new ManifestParseResult(path, null, diagnostics.ToEquatableArray());
         }
 
@@ -296,9 +296,9 @@ internal static class ManifestParser
     private sealed class Context(string path, SourceText text, List<DiagnosticInfo> diagnostics)
     {
         public void Invalid(TextSpan span, string message) =>
-            diagnostics.Add(new DiagnosticInfo(RuleIdentifiers.InvalidManifest, LocationInfo.Create(path, text, span), message));
+            diagnostics.Add(new DiagnosticInfo(ManifestDiagnostics.InvalidManifest, LocationInfo.Create(path, text, span), message));
 
         public void Unknown(TextSpan span, string message) =>
-            diagnostics.Add(new DiagnosticInfo(RuleIdentifiers.UnknownManifestEntry, LocationInfo.Create(path, text, span), message));
+            diagnostics.Add(new DiagnosticInfo(ManifestDiagnostics.UnknownEntry, LocationInfo.Create(path, text, span), message));
     }
 }

@@ -1,4 +1,4 @@
-using Defender365.Toolkit.Analyzers.Generation.Models;
+using Defender365.Toolkit.Analyzers.Incremental;
 
 namespace Defender365.Toolkit.Analyzers.Manifest;
 

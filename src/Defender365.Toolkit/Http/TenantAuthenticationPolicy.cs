@@ -4,14 +4,13 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.Authorization;
-using Defender365.Toolkit.Catalog;
 
 namespace Defender365.Toolkit.Http;
 
 /// <summary>
 /// Puts the tenant's bearer token on each attempt and, before the first byte is sent, checks that the token is for the
-/// API called (<c>aud</c>) and the tenant asked for (<c>tid</c>), and grants a permission the operation accepts
-/// (<see cref="MissingPermissionException"/> otherwise). A 401 from the API drops the refused token and sends once more
+/// API called (<c>aud</c>) and the tenant asked for (<c>tid</c>), and that <see cref="RoleCheck"/> finds a permission
+/// the operation accepts (<see cref="MissingPermissionException"/> otherwise). A 401 from the API drops the refused token and sends once more
 /// with a fresh one.
 /// </summary>
 /// <remarks>
@@ -81,7 +80,7 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
         {
             CheckAudience(call, claims);
             CheckTenant(call, claims);
-            if (_options.ValidatePermissions && !Grants(call.Operation, claims)
+            if (_options.ValidatePermissions && !RoleCheck.Grants(call.Operation, claims)
                 && _options.RefreshTokenBeforeReportingMissingPermission
                 && TryForceRefresh(call, token.Token))
             {
@@ -92,9 +91,9 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
                 CheckTenant(call, claims);
             }
 
-            if (_options.ValidatePermissions && !Grants(call.Operation, claims))
+            if (_options.ValidatePermissions && !RoleCheck.Grants(call.Operation, claims))
             {
-                throw Missing(call, claims);
+                throw RoleCheck.Missing(call.Operation, call.TenantId, claims, _options.Cloud, call.Endpoint.AuthorityHost);
             }
         }
 
@@ -126,11 +125,6 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
         ClaimsByToken.AddOrUpdate(token, claims);
         return claims;
     }
-
-    private static bool Grants(DefenderOperation operation, AccessTokenClaims claims) =>
-        claims.IsAppOnly
-            ? operation.Resource.IsSatisfiedBy(operation.ApplicationPermissions, claims.Roles)
-            : operation.Resource.IsSatisfiedBy(operation.DelegatedPermissions, claims.Scopes);
 
     // A token for another API would be refused by it with a 401 at best, and would tempt a "missing permission" report
     // that tells the user to consent to something they already have.
@@ -173,23 +167,4 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
 
     private static DefenderAuthenticationException WrongTenant(DefenderCallContext call, AccessTokenClaims claims, string message) =>
         new(message, DefenderAuthenticationFailure.WrongTenantInToken, call.TenantId, claims.AppId ?? string.Empty);
-
-    private MissingPermissionException Missing(DefenderCallContext call, AccessTokenClaims claims)
-    {
-        var operation = call.Operation;
-        Uri? consent = null;
-        if (Guid.TryParse(claims.AppId, out _))
-        {
-            consent = AdminConsentLinks.AdminConsentUrl(claims.AppId!, call.TenantId, _options.Cloud, operation.Resource.Id, authorityHost: call.Endpoint.AuthorityHost);
-        }
-
-        return new MissingPermissionException(
-            operation.Id,
-            call.TenantId,
-            operation.Resource.Id,
-            operation.Resource.DisplayName,
-            claims.IsAppOnly ? operation.ApplicationPermissions : operation.DelegatedPermissions,
-            claims.IsAppOnly ? claims.Roles : claims.Scopes,
-            consent);
-    }
 }

@@ -1,3 +1,4 @@
+using Defender365.Toolkit.Analyzers.Incremental;
 using Defender365.Toolkit.Analyzers.Manifest;
 
 namespace Defender365.Toolkit.Analyzers.Generation.Models;

@@ -3,7 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Defender365.Toolkit.Analyzers.Generation.Models;
+namespace Defender365.Toolkit.Analyzers.Incremental;
 
 /// <summary>
 /// An immutable array with structural equality, for incremental-generator models: two arrays with equal items are

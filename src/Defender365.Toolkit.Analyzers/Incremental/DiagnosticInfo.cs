@@ -2,7 +2,7 @@ using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
-namespace Defender365.Toolkit.Analyzers.Generation.Models;
+namespace Defender365.Toolkit.Analyzers.Incremental;
 
 /// <summary>A position in a file, as plain values (a <see cref="Location"/> would pin the syntax tree and defeat caching).</summary>
 /// <remarks>Immutable with structural equality, or incremental caching breaks.</remarks>
@@ -19,13 +19,15 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
     }
 }
 
-/// <summary>A diagnostic as data: which rule, where, and the message argument.</summary>
-/// <remarks>Immutable with structural equality, or incremental caching breaks.</remarks>
-internal sealed record DiagnosticInfo(string Id, LocationInfo Location, string Message)
+/// <summary>A diagnostic as data: its descriptor, where, and the message argument.</summary>
+/// <remarks>
+/// Immutable with structural equality, or incremental caching breaks. A descriptor is a value Roslyn compares by
+/// content and holds no compilation, so it can travel through the pipeline; carrying it, rather than picking one by id
+/// at the end, means a new rule cannot be reported under another's descriptor.
+/// </remarks>
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo Location, string Message)
 {
-    public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(
-            Id == Diagnostics.RuleIdentifiers.InvalidManifest ? Diagnostics.ManifestDiagnostics.InvalidManifest : Diagnostics.ManifestDiagnostics.UnknownEntry,
-            Location.ToLocation(),
-            Message);
+    public string Id => Descriptor.Id;
+
+    public Diagnostic ToDiagnostic() => Diagnostic.Create(Descriptor, Location.ToLocation(), Message);
 }
