@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Defender365.Toolkit.Analyzers.Json;
+using Defender365.Toolkit.Shared;
 
 namespace Defender365.Toolkit.Analyzers.Catalog;
 
@@ -50,6 +51,10 @@ internal sealed class ApiCatalog
     {
         var result = JsonReader.Read(json);
         var root = result.Root as JsonObject ?? throw new InvalidDataException("Catalog: " + result.Error);
+        if ((root["formatVersion"] as JsonNumber)?.AsInt32() is not 1)
+        {
+            throw new InvalidDataException("Catalog: formatVersion must be 1, the version this analyzer reads.");
+        }
 
         var resources = Array(root, "resources").Select(ReadResource).ToArray();
         var enums = Object(root, "enums").Properties.ToDictionary(p => p.Name, p => (IReadOnlyList<string>)Strings(p.Value));
@@ -140,30 +145,12 @@ internal sealed record CatalogResource(string Id, string DisplayName, IReadOnlyL
     public IReadOnlyList<string> Permissions(bool delegated) => delegated ? DelegatedPermissions : ApplicationPermissions;
 
     /// <summary>
-    /// The declared permission that allows an any-of requirement with the least access (the requirement lists least
-    /// privileged first; a declared ReadWrite covers a required Read), or <see langword="null"/> when none does. The one
-    /// place this rule lives for the generator (which operations are declared) and the analyzers (DEF2001/DEF2002).
+    /// The declared permission that allows an any-of requirement with the least access (a declared ReadWrite covers a
+    /// required Read), or <see langword="null"/> when none does: <see cref="PermissionRules"/>, the rule the runtime
+    /// applies to tokens, over this resource's implications of the given kind.
     /// </summary>
-    public string? LeastPrivilegedSatisfier(IReadOnlyList<string> anyOf, IReadOnlyList<string> declared, bool delegated)
-    {
-        foreach (var required in anyOf)
-        {
-            if (declared.Contains(required))
-            {
-                return required;
-            }
-
-            foreach (var implication in Implications)
-            {
-                if (implication.Delegated == delegated && implication.Implies == required && declared.Contains(implication.Permission))
-                {
-                    return implication.Permission;
-                }
-            }
-        }
-
-        return null;
-    }
+    public string? LeastPrivilegedSatisfier(IReadOnlyList<string> anyOf, IReadOnlyList<string> declared, bool delegated) =>
+        PermissionRules.LeastPrivilegedSatisfier(anyOf, declared, required => Implications.Where(i => i.Delegated == delegated && i.Implies == required).Select(i => i.Permission));
 }
 
 /// <summary><paramref name="Permission"/> covers <paramref name="Implies"/> (ReadWrite covers Read).</summary>

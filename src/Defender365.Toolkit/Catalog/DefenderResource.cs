@@ -1,3 +1,5 @@
+using Defender365.Toolkit.Shared;
+
 namespace Defender365.Toolkit.Catalog;
 
 /// <summary>An API resource (an Entra ID application that exposes permissions): Defender XDR, Defender for Endpoint or Microsoft Graph.</summary>
@@ -86,43 +88,14 @@ public sealed class DefenderResource
     {
         ArgumentNullException.ThrowIfNull(anyOf);
         ArgumentNullException.ThrowIfNull(granted);
-        if (anyOf.Count == 0)
-        {
-            return true;
-        }
-
-        foreach (var required in anyOf)
-        {
-            if (Covers(granted, required))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return anyOf.Count == 0 || PermissionRules.LeastPrivilegedSatisfier(anyOf, granted, GetImplyingPermissions) is not null;
     }
 
     /// <summary>Whether <paramref name="granted"/> contains <paramref name="permission"/> or a permission that implies it.</summary>
     public bool Covers(IReadOnlyCollection<string> granted, string permission)
     {
         ArgumentNullException.ThrowIfNull(granted);
-        if (granted.Contains(permission, StringComparer.Ordinal))
-        {
-            return true;
-        }
-
-        if (_impliedBy.TryGetValue(permission, out var stronger))
-        {
-            foreach (var s in stronger)
-            {
-                if (granted.Contains(s, StringComparer.Ordinal))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return PermissionRules.LeastPrivilegedSatisfier([permission], granted, GetImplyingPermissions) is not null;
     }
 
     /// <summary>The permissions that imply <paramref name="permission"/> (for example its ReadWrite form).</summary>
