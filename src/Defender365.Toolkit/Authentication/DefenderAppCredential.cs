@@ -223,6 +223,16 @@ public sealed class DefenderAppCredential : TokenCredential
     /// <inheritdoc/>
     public override string ToString() => $"{nameof(DefenderAppCredential)} {{ ClientId = {ClientId}, Credential = {_kind}, Cloud = {Cloud} }}";
 
+    // Entra ID's names for "any tenant": an app-only token is always one customer tenant's, and a token from one of these
+    // authorities would be the app's home tenant's (or refused), never the customer's.
+    internal static bool IsMultiTenantAlias(string tenant) =>
+        tenant.Equals("common", StringComparison.OrdinalIgnoreCase)
+        || tenant.Equals("organizations", StringComparison.OrdinalIgnoreCase)
+        || tenant.Equals("consumers", StringComparison.OrdinalIgnoreCase);
+
+    internal static string AliasMessage(string tenant) =>
+        $"'{tenant}' is not a tenant: an app-only token is for one customer tenant. Use its tenant id (GUID) or verified domain.";
+
     private static TokenKey KeyOf(in TokenRequestContext context)
     {
         var tenant = context.TenantId;
@@ -230,6 +240,11 @@ public sealed class DefenderAppCredential : TokenCredential
         if (string.IsNullOrEmpty(tenant))
         {
             throw new ArgumentException($"{nameof(DefenderAppCredential)} serves many tenants: set {nameof(TokenRequestContext)}.{nameof(TokenRequestContext.TenantId)}.", nameof(context));
+        }
+
+        if (IsMultiTenantAlias(tenant))
+        {
+            throw new ArgumentException(AliasMessage(tenant), nameof(context));
         }
 
         if (scopes is not { Length: 1 })

@@ -76,5 +76,9 @@ public sealed class DefenderAppCredentialOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (AllowedTenants.FirstOrDefault(DefenderAppCredential.IsMultiTenantAlias) is { } alias)
+        {
+            throw new ArgumentException(DefenderAppCredential.AliasMessage(alias), nameof(AllowedTenants));
+        }
     }
 }

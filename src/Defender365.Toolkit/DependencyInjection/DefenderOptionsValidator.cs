@@ -55,6 +55,10 @@ internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOp
         {
             problems.Add($"{sectionPath}:AllowedTenants is empty: list the customer tenant ids or domains the app may act in (or \"*\").");
         }
+        else if (options.AllowedTenants.FirstOrDefault(Authentication.DefenderAppCredential.IsMultiTenantAlias) is { } alias)
+        {
+            problems.Add($"{sectionPath}:AllowedTenants holds '{alias}', which is not a tenant: list customer tenant ids or domains (or \"*\" for any).");
+        }
 
         if (options.AuthorityHost is { } host && host.Scheme != Uri.UriSchemeHttps)
         {

@@ -97,6 +97,24 @@ public sealed class DefenderAppCredentialTests(EmulatorFixture fixture) : IClass
         Assert.Equal(0, Statistics.TokenRequests(Fabrikam) - before);
     }
 
+    [Theory]
+    [InlineData("common")]
+    [InlineData("organizations")]
+    [InlineData("Consumers")]
+    public async Task A_multi_tenant_alias_is_not_a_tenant_even_with_any_tenant_allowed(string alias)
+    {
+        var credential = fixture.CreateCredential("*");
+        var before = Statistics.TokenRequests(alias);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await credential.GetTokenAsync(alias, DefenderResourceIds.ThreatProtection));
+
+        Assert.Contains($"'{alias}' is not a tenant", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Statistics.TokenRequests(alias) - before);
+        var options = fixture.Emulator.CreateCredentialOptions(alias);
+        var refused = Assert.Throws<ArgumentException>(() => DefenderAppCredential.FromClientSecret(EmulatorOptions.DemoClientId, fixture.Secret, options));
+        Assert.Equal("AllowedTenants", refused.ParamName);
+    }
+
     [Fact]
     public async Task An_empty_allow_list_allows_no_tenant()
     {

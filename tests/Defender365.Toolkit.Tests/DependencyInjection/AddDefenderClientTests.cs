@@ -60,6 +60,14 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public void A_multi_tenant_alias_in_the_allowed_tenants_is_named_at_start()
+    {
+        var failure = ValidationFailure(new() { ["ClientId"] = EmulatorOptions.DemoClientId, ["ClientSecret"] = ClientSecretValue, ["AllowedTenants:0"] = "organizations" });
+
+        Assert.Contains("Defender:AllowedTenants holds 'organizations', which is not a tenant", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_credential_says_where_to_put_the_secret()
     {
         var failure = ValidationFailure(new() { ["ClientId"] = EmulatorOptions.DemoClientId, ["AllowedTenants:0"] = "*" });
