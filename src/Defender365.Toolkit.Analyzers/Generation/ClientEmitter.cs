@@ -100,7 +100,6 @@ internal static class ClientEmitter
         }
 
         writer.Line("    GraphSecurity = null!;");
-
         writer.Line("}");
         writer.Line();
         writer.Line($"internal DefenderTenantClient({Invoker} invoker, string tenantId)");
@@ -113,7 +112,6 @@ internal static class ClientEmitter
         }
 
         writer.Line("    GraphSecurity = new GraphSecurityClient(invoker, tenantId);");
-
         writer.Line("}");
         writer.Line();
         writer.Summary("The tenant the calls go to.");
@@ -132,7 +130,6 @@ internal static class ClientEmitter
         }
 
         writer.Line("public virtual GraphSecurityClient GraphSecurity { get; }");
-
         writer.Line();
         writer.Summary("Compares what the manifest declares for a resource with what this tenant's admin consented to (missing and extra permissions).");
         writer.Line("/// <param name=\"resourceId\">The resource id, e.g. DefenderPermissions.ThreatProtection.ResourceId.</param>");
@@ -170,7 +167,6 @@ internal static class ClientEmitter
         }
 
         writer.Close();
-
         writer.Close();
         return writer.ToString();
     }

@@ -7,7 +7,8 @@ namespace Defender365.Toolkit.Analyzers.Secrets;
 /// The configuration key a secret should be read from, one convention for the DEF3001 fix, the hosting docs and the
 /// tool: .NET configuration keys (<c>Defender:ClientSecret</c>), so user-secrets, environment variables
 /// (<c>Defender__ClientSecret</c>) and key vault providers all reach it. A client secret by any spelling is the hosted
-/// app's <c>Defender:ClientSecret</c>; any other name becomes its PascalCase key (<c>apiKey</c> → <c>ApiKey</c>).
+/// app's <c>Defender:ClientSecret</c>; any other name becomes its PascalCase key (<c>apiKey</c> → <c>ApiKey</c>), and a
+/// key with its own section keeps it (<c>Smtp:ClientSecret</c>).
 /// </summary>
 internal static class ConfigurationKeys
 {
@@ -32,8 +33,10 @@ internal static class ConfigurationKeys
             return "AppSecret";
         }
 
+        // A bare name (clientSecret, CLIENT_SECRET, defenderClientSecret) is the app's client secret; a key with a section
+        // of its own (Smtp:ClientSecret) belongs to that section and keeps it.
         var key = string.Join(":", segments);
-        return key.EndsWith("ClientSecret", System.StringComparison.Ordinal) ? ClientSecret : key;
+        return segments.Count == 1 && key.EndsWith("ClientSecret", System.StringComparison.Ordinal) ? ClientSecret : key;
     }
 
     /// <summary>The environment variable of a key: <c>__</c> for each <c>:</c>, as .NET configuration reads it on every platform.</summary>

@@ -180,6 +180,21 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         """ + ConfigurationInterface);
 
     [Fact]
+    public Task A_configuration_key_with_a_section_of_its_own_keeps_it() => VerifyAsync("""
+        using System.Collections.Generic;
+        class C
+        {
+            Dictionary<string, string> Settings() => new() { ["Smtp:ClientSecret"] = {|DEF3001:"m41l-s3cret-v4lue"|} };
+        }
+        """, """
+        using System.Collections.Generic;
+        class C
+        {
+            Dictionary<string, string> Settings() => new() { ["Smtp:ClientSecret"] = System.Environment.GetEnvironmentVariable("Smtp__ClientSecret") ?? throw new System.InvalidOperationException("Set the Smtp__ClientSecret environment variable (the configuration key Smtp:ClientSecret).") };
+        }
+        """);
+
+    [Fact]
     public async Task Constant_contexts_get_no_fix()
     {
         const string source = """
