@@ -28,7 +28,7 @@ public sealed class DoctorCommandTests(CliEmulatorFixture fixture) : IClassFixtu
             "# customers",
             $"{EmulatorOptions.ContosoTenantId}  Contoso",
             $"{EmulatorOptions.FabrikamTenantId}  Fabrikam",
-            $"{EmulatorOptions.NorthwindTenantId}  # Northwind Traders",
+            $"{EmulatorOptions.NorthwindTenantId}  # Northwind\u001b[2J Traders",
             "",
             CliEmulatorFixture.UnconsentedTenantId,
             CliEmulatorFixture.UnknownTenantId);
@@ -37,14 +37,16 @@ public sealed class DoctorCommandTests(CliEmulatorFixture fixture) : IClassFixtu
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var rows = result.Output.Split('\n').Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-        // Names from the file, as text or as a comment after the id; '-' for a tenant the file does not name.
+        // Names from the file, as text or as a comment after the id (control characters dropped: the terminal escape
+        // above); '-' for a tenant the file does not name.
         Assert.Contains(rows, r => r is [EmulatorOptions.ContosoTenantId, "Contoso", "ok-extra", "-", _]);
         Assert.Contains(rows, r => r is [EmulatorOptions.FabrikamTenantId, "Fabrikam", "ok", "-", "-"]);
-        Assert.Contains(rows, r => r is [EmulatorOptions.NorthwindTenantId, "Northwind Traders", "missing", "AdvancedHunting.Read.All, Machine.Read.All", "-"]);
+        Assert.Contains(rows, r => r is [EmulatorOptions.NorthwindTenantId, "Northwind[2J Traders", "missing", "AdvancedHunting.Read.All, Machine.Read.All", "-"]);
         Assert.Contains(rows, r => r is [CliEmulatorFixture.UnconsentedTenantId, "-", "not-consented", "-", "-"]);
         Assert.Contains(rows, r => r is [CliEmulatorFixture.UnknownTenantId, "-", "unknown-tenant", "-", "-"]);
+        Assert.DoesNotContain("\u001b", result.Output, StringComparison.Ordinal);
         Assert.Contains("2 of 5 tenants grant every declared permission.", result.Output, StringComparison.Ordinal);
-        Assert.Contains($"{EmulatorOptions.NorthwindTenantId} (Northwind Traders)  {fixture.Emulator.BaseAddress}{EmulatorOptions.NorthwindTenantId}/v2.0/adminconsent", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"{EmulatorOptions.NorthwindTenantId} (Northwind[2J Traders)  {fixture.Emulator.BaseAddress}{EmulatorOptions.NorthwindTenantId}/v2.0/adminconsent", result.Output, StringComparison.Ordinal);
 
         // Progress went to standard error, one line per tenant (not a terminal here).
         Assert.Equal(5, result.Error.Split('\n').Count(l => l.StartsWith('[')));

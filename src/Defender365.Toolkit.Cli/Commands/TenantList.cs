@@ -32,6 +32,10 @@ internal static class TenantList
             var words = text.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
             var tenant = words[0];
             var name = words.Length > 1 ? words[1].Trim() : parts.Length > 1 ? parts[1].Trim() : null;
+
+            // The name goes to a terminal and a CI log: control characters (escape sequences, carriage returns that
+            // rewrite the line) are dropped, not printed.
+            name = name is null ? null : new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
             if (!Guid.TryParse(tenant, out _) && !tenant.Contains('.', StringComparison.Ordinal))
             {
                 // Every bad line at once: fixing one to find the next is a loop nobody needs.

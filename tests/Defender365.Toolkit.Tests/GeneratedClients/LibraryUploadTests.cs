@@ -144,6 +144,8 @@ public sealed class LibraryUploadTests(EmulatorFixture fixture) : IClassFixture<
         Assert.DoesNotContain("Description", body, StringComparison.Ordinal);
         Assert.Contains("name=\"OverrideIfExists\"\r\n\r\ntrue\r\n", body, StringComparison.Ordinal);
         Assert.EndsWith("--\r\n", body, StringComparison.Ordinal);
+        Assert.Equal(body, form.ToBinaryData().ToString()); // closed once: a second read is the same body
+        Assert.Throws<InvalidOperationException>(() => form.Add("Late", "value"));
         Assert.StartsWith("multipart/form-data; boundary=", form.ContentType, StringComparison.Ordinal);
     }
 }
