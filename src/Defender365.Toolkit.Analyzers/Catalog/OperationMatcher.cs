@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Defender365.Toolkit.Shared;
 
 namespace Defender365.Toolkit.Analyzers.Catalog;
 
@@ -16,51 +17,41 @@ internal sealed class OperationMatcher
     private static readonly Lazy<OperationMatcher> LazyInstance = new(() => new OperationMatcher(ApiCatalog.Instance));
 
     private readonly HashSet<string> _hosts = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<(CatalogOperation Operation, CatalogResource Resource, string[] Segments, int Parameters)> _templates = new();
+    private readonly Dictionary<string, HashSet<string>> _hostsByResource = new(StringComparer.Ordinal);
+    private readonly OperationPathIndex<CatalogOperation> _byPath;
 
     private OperationMatcher(ApiCatalog catalog)
     {
-        var hostsByResource = new Dictionary<string, HashSet<string>>();
         foreach (var resource in catalog.Resources)
         {
-            hostsByResource[resource.Id] = new HashSet<string>(resource.KnownHosts, StringComparer.OrdinalIgnoreCase);
+            _hostsByResource[resource.Id] = new HashSet<string>(resource.KnownHosts, StringComparer.OrdinalIgnoreCase);
             _hosts.UnionWith(resource.KnownHosts);
         }
 
+        var templates = new List<(CatalogOperation, string, PathTemplate)>();
         foreach (var operation in catalog.Operations)
         {
-            if (operation.DuplicateOf is not null)
+            if (operation.DuplicateOf is null)
             {
-                continue;
+                templates.Add((operation, operation.Method, PathTemplate.Parse(operation.Path)));
             }
-
-            var segments = Split(operation.Path);
-            var parameters = 0;
-            foreach (var segment in segments)
-            {
-                if (segment.IndexOf('{') >= 0)
-                {
-                    parameters++;
-                }
-            }
-
-            _templates.Add((operation, catalog.GetResource(operation.Resource), segments, parameters));
         }
 
-        HostsByResource = hostsByResource;
+        _byPath = new OperationPathIndex<CatalogOperation>(templates);
+        Catalog = catalog;
     }
 
     public static OperationMatcher Instance => LazyInstance.Value;
 
-    private IReadOnlyDictionary<string, HashSet<string>> HostsByResource { get; }
+    private ApiCatalog Catalog { get; }
 
     /// <summary>Cheap first test: is this the host of a Defender or Graph API the catalog knows?</summary>
     public bool IsKnownHost(string host) => _hosts.Contains(host);
 
     /// <summary>
-    /// The operation a request calls, or null. <paramref name="url"/> is absolute; <see cref="Unknown"/> marks holes.
-    /// When several templates match, the one with the fewest parameters wins (<c>/api/machines/SoftwareInventoryExport</c>
-    /// before <c>/api/machines/{id}</c>).
+    /// The operation a request calls, or null. <paramref name="url"/> is absolute; <see cref="Unknown"/> marks holes,
+    /// which stand for a path value. The host must be one of the operation's resource; among the operations that
+    /// match, <see cref="OperationPathIndex{TOperation}"/> picks the most specific, as the runtime does.
     /// </summary>
     public (CatalogOperation Operation, CatalogResource Resource)? Match(string httpMethod, string url)
     {
@@ -69,32 +60,8 @@ internal sealed class OperationMatcher
             return null;
         }
 
-        var segments = Split(path);
-        (CatalogOperation, CatalogResource)? best = null;
-        var bestParameters = int.MaxValue;
-        foreach (var (operation, resource, template, parameters) in _templates)
-        {
-            if (template.Length != segments.Length || parameters >= bestParameters
-                || !string.Equals(operation.Method, httpMethod, StringComparison.OrdinalIgnoreCase)
-                || !HostsByResource[resource.Id].Contains(host))
-            {
-                continue;
-            }
-
-            var matches = true;
-            for (var i = 0; i < template.Length && matches; i++)
-            {
-                matches = SegmentMatches(template[i], segments[i]);
-            }
-
-            if (matches)
-            {
-                best = (operation, resource);
-                bestParameters = parameters;
-            }
-        }
-
-        return best;
+        var operation = _byPath.Match(httpMethod, path, o => _hostsByResource[o.Resource].Contains(host));
+        return operation is null ? null : (operation, Catalog.GetResource(operation.Resource));
     }
 
     /// <summary>Host and path of an absolute http(s) URL (query and fragment dropped), or false.</summary>
@@ -132,24 +99,4 @@ internal sealed class OperationMatcher
         path = slash < 0 ? "/" : url.Substring(slash, end - slash);
         return true;
     }
-
-    // A template segment is literal ("machines"), a parameter ("{id}") or a function call with parameters
-    // ("getRunHuntingQuery(query='{query}')"): literal text around the braces must match, the rest is free.
-    private static bool SegmentMatches(string template, string actual)
-    {
-        var open = template.IndexOf('{');
-        if (open < 0)
-        {
-            return string.Equals(template, actual, StringComparison.OrdinalIgnoreCase);
-        }
-
-        var close = template.LastIndexOf('}');
-        var prefix = template.Substring(0, open);
-        var suffix = template.Substring(close + 1);
-        return actual.Length > prefix.Length + suffix.Length
-            && actual.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-            && actual.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static string[] Split(string path) => path.Split(['/'], StringSplitOptions.RemoveEmptyEntries);
 }

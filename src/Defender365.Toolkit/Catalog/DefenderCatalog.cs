@@ -19,7 +19,7 @@ public sealed class DefenderCatalog
 
     private readonly Dictionary<string, DefenderOperation> _operationsById;
     private readonly Dictionary<string, DefenderResource> _resources;
-    private readonly DefenderOperation[] _matchOrder;
+    private readonly OperationPathIndex<DefenderOperation> _byPath;
 
     private DefenderCatalog(
         IReadOnlyList<DefenderResource> resources,
@@ -32,12 +32,9 @@ public sealed class DefenderCatalog
         Entities = entities;
         Enums = enums;
         _resources = resources.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        // Most specific template first, so /api/machines/SoftwareInventoryExport is not taken for /api/machines/{id}.
-        _matchOrder = operations
+        _byPath = new OperationPathIndex<DefenderOperation>(operations
             .Where(o => o.DuplicateOf is null)
-            .OrderBy(o => o.PathParameters.Count)
-            .ThenByDescending(o => o.PathTemplate.Length)
-            .ToArray();
+            .Select(o => (o, o.Method, o.Template)));
         _operationsById = new Dictionary<string, DefenderOperation>(StringComparer.Ordinal);
         foreach (var operation in operations)
         {
@@ -91,24 +88,17 @@ public sealed class DefenderCatalog
     }
 
     /// <summary>
-    /// Finds the operation a request addresses: method plus path relative to the API base (no query string). Templates
-    /// with fewer parameters win; an operation the docs give the same path as another (<see cref="DefenderOperation.DuplicateOf"/>) is never matched.
+    /// Finds the operation a request addresses: method plus path relative to the API base (no query string). The most
+    /// specific template wins (fewest parameters, then the longest); an operation the docs give the same path as
+    /// another (<see cref="DefenderOperation.DuplicateOf"/>) is never matched.
     /// </summary>
     /// <returns>The operation and its path parameters, or <see langword="null"/> when no operation matches.</returns>
     public (DefenderOperation Operation, IReadOnlyDictionary<string, string> PathValues)? MatchRequest(string method, string path)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(path);
-        foreach (var operation in _matchOrder)
-        {
-            if (string.Equals(operation.Method, method, StringComparison.OrdinalIgnoreCase)
-                && operation.Template.TryMatch(path, out var values))
-            {
-                return (operation, values);
-            }
-        }
-
-        return null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        return _byPath.Match(method, path, values: values) is { } operation ? (operation, values) : null;
     }
 
     /// <summary>Reads a catalog from JSON in the repository's catalog format.</summary>

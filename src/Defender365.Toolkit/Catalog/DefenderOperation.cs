@@ -48,7 +48,7 @@ public sealed class DefenderOperation
         Documentation = documentation;
         Replacement = replacement;
         DuplicateOf = duplicateOf;
-        Template = Catalog.PathTemplate.Parse(pathTemplate);
+        Template = Shared.PathTemplate.Parse(pathTemplate);
     }
 
     /// <summary>Unique identifier: the operation name, prefixed with <c>GraphSecurity.</c> for Microsoft Graph operations.</summary>
@@ -114,7 +114,7 @@ public sealed class DefenderOperation
     /// <summary>When the docs give this operation the same path as another one, the id of that operation.</summary>
     public string? DuplicateOf { get; }
 
-    internal PathTemplate Template { get; }
+    internal Shared.PathTemplate Template { get; }
 
     /// <summary>The permission that grants the least access among <see cref="ApplicationPermissions"/>.</summary>
     public string LeastPrivilegedApplicationPermission => ApplicationPermissions[0];
