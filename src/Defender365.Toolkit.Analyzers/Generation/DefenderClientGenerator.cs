@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Defender365.Toolkit.Analyzers.Diagnostics;
@@ -82,8 +81,7 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
             return new SelectedManifest(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
-        // The same file listed twice (by the package's convention and by hand) is one manifest.
-        var ordered = results.GroupBy(r => r.FilePath, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).OrderBy(r => r.FilePath, StringComparer.Ordinal).ToArray();
+        var ordered = ManifestFiles.InPrecedence(results, r => r.FilePath);
         var diagnostics = ordered[0].Diagnostics.ToList();
         foreach (var extra in ordered.Skip(1))
         {

@@ -26,28 +26,31 @@ internal static class ManifestParser
     private static readonly string[] TopLevel = ["$schema", "namespace", "cloud", "permissions"];
     private static readonly string[] Kinds = ["application", "delegated"];
 
-    public static ManifestParseResult Parse(string path, SourceText? text, CancellationToken cancellationToken)
-    {
-        var diagnostics = new List<DiagnosticInfo>();
-        if (text is null)
-        {
-            diagnostics.Add(new DiagnosticInfo(ManifestDiagnostics.InvalidManifest, new LocationInfo(path, default, default), "The file could not be read."));
-            return new ManifestParseResult(path, null, diagnostics.ToEquatableArray());
-        }
+    /// <summary>Reads a manifest file for the generator: what it declares and every problem, located in <paramref name="path"/>.</summary>
+    /// <param name="path">The file's path, for diagnostics.</param>
+    /// <param name="text">Its text; <see langword="null"/> when it could not be read (one DEF1001).</param>
+    /// <param name="cancellationToken">Stops the walk.</param>
+    public static ManifestParseResult Parse(string path, SourceText? text, CancellationToken cancellationToken) => text is null
+        ? new ManifestParseResult(path, null, new[] { new DiagnosticInfo(ManifestDiagnostics.InvalidManifest, new LocationInfo(path, default, default), "The file could not be read.") }.ToEquatableArray())
+        : Read(text, cancellationToken).ToResult(path);
 
-        var context = new Context(path, text, diagnostics);
-        var read = JsonReader.Read(text.ToString());
+    /// <summary>Reads a manifest's text into a located document (what it declares, problems, where things are).</summary>
+    public static ManifestDocument Read(SourceText text, CancellationToken cancellationToken = default)
+    {
+        var content = text.ToString();
+        var context = new Context(content);
+        var read = JsonReader.Read(content);
         cancellationToken.ThrowIfCancellationRequested();
         if (read.Root is null)
         {
             context.Invalid(read.ErrorSpan, $"Not valid JSON: {read.Error}");
-            return new ManifestParseResult(path, null, diagnostics.ToEquatableArray(), SalvageNamespace(text.ToString()));
+            return context.Document(text, null, SalvageNamespace(content));
         }
 
         if (read.Root is not JsonObject root)
         {
             context.Invalid(read.Root.Span, $"The manifest must be a JSON object; found {read.Root.KindName}.");
-            return new ManifestParseResult(path, null, diagnostics.ToEquatableArray());
+            return context.Document(text, null);
         }
 
         string? ns = null;
@@ -93,7 +96,7 @@ internal static class ManifestParser
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new ResourceGrantSpec(g.Key, g.Value.Application.ToEquatableArray(), g.Value.Delegated.ToEquatableArray()))
             .ToEquatableArray();
-        return new ManifestParseResult(path, new ScopeManifestSpec(ns, cloud, resources), diagnostics.ToEquatableArray());
+        return context.Document(text, new ScopeManifestSpec(ns, cloud, resources));
     }
 
     /// <summary>
@@ -176,6 +179,7 @@ internal static class ManifestParser
             return;
         }
 
+        context.NewResource = context.After(permissions);
         var catalog = ApiCatalog.Instance;
         foreach (var entry in permissions.Properties)
         {
@@ -198,51 +202,67 @@ internal static class ManifestParser
 
             var grant = (Application: new SortedSet<string>(StringComparer.Ordinal), Delegated: new SortedSet<string>(StringComparer.Ordinal));
             grants[resource.Id] = grant;
-            if (entry.Value is not JsonObject kinds)
+            context.Resources.Add(ReadGrant(context, entry, resource, grant.Application, grant.Delegated));
+        }
+    }
+
+    /// <summary>One resource entry: <c>{ "application": [...], "delegated": [...] }</c>, located for DEF2002 and the fix.</summary>
+    private static LocatedGrant ReadGrant(Context context, JsonProperty entry, CatalogResource resource, SortedSet<string> application, SortedSet<string> delegated)
+    {
+        var located = new List<LocatedPermission>();
+        if (entry.Value is not JsonObject kinds)
+        {
+            context.Invalid(entry.Value.Span, $"The value of '{entry.Name}' must be an object with 'application' and/or 'delegated' arrays; found {entry.Value.KindName}.");
+            return new LocatedGrant(resource.Id, entry.Name, located, null, null);
+        }
+
+        var seenKinds = new HashSet<string>(StringComparer.Ordinal);
+        JsonArray? applicationArray = null;
+        foreach (var kind in kinds.Properties)
+        {
+            if (!seenKinds.Add(kind.Name))
             {
-                context.Invalid(entry.Value.Span, $"The value of '{entry.Name}' must be an object with 'application' and/or 'delegated' arrays; found {entry.Value.KindName}.");
+                context.Invalid(kind.NameSpan, $"'{kind.Name}' appears more than once under '{entry.Name}'.");
+            }
+            else if (Array.IndexOf(Kinds, kind.Name) < 0)
+            {
+                context.Invalid(kind.NameSpan, $"Unknown property '{kind.Name}' under '{entry.Name}'.{Suggest(kind.Name, Kinds)} Expected 'application' or 'delegated'.");
+            }
+            else if (kind.Value is not JsonArray items)
+            {
+                context.Invalid(kind.Value.Span, $"'{kind.Name}' must be an array of permission names; found {kind.Value.KindName}.");
+            }
+            else if (kind.Name == "delegated")
+            {
+                ReadItems(context, resource, items, delegated: true, delegated, located: null);
+            }
+            else
+            {
+                applicationArray = items;
+                ReadItems(context, resource, items, delegated: false, application, located);
+            }
+        }
+
+        return applicationArray is null
+            ? new LocatedGrant(resource.Id, entry.Name, located, context.After(kinds), null)
+            : new LocatedGrant(resource.Id, entry.Name, located, null, context.After(applicationArray));
+    }
+
+    private static void ReadItems(Context context, CatalogResource resource, JsonArray items, bool delegated, SortedSet<string> target, List<LocatedPermission>? located)
+    {
+        foreach (var item in items.Items)
+        {
+            if (item is not JsonString permission)
+            {
+                context.Invalid(item.Span, $"A permission must be a string; found {item.KindName}.");
                 continue;
             }
 
-            var seenKinds = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var kind in kinds.Properties)
+            var known = CheckPermission(context, resource, permission, delegated);
+            located?.Add(new LocatedPermission(permission.Value, permission.Span, known));
+            if (known && !target.Add(permission.Value))
             {
-                if (!seenKinds.Add(kind.Name))
-                {
-                    context.Invalid(kind.NameSpan, $"'{kind.Name}' appears more than once under '{entry.Name}'.");
-                    continue;
-                }
-
-                if (Array.IndexOf(Kinds, kind.Name) < 0)
-                {
-                    context.Invalid(kind.NameSpan, $"Unknown property '{kind.Name}' under '{entry.Name}'.{Suggest(kind.Name, Kinds)} Expected 'application' or 'delegated'.");
-                    continue;
-                }
-
-                var delegated = kind.Name == "delegated";
-                if (kind.Value is not JsonArray items)
-                {
-                    context.Invalid(kind.Value.Span, $"'{kind.Name}' must be an array of permission names; found {kind.Value.KindName}.");
-                    continue;
-                }
-
-                foreach (var item in items.Items)
-                {
-                    if (item is not JsonString permission)
-                    {
-                        context.Invalid(item.Span, $"A permission must be a string; found {item.KindName}.");
-                        continue;
-                    }
-
-                    if (CheckPermission(context, resource, permission, delegated))
-                    {
-                        var target = delegated ? grant.Delegated : grant.Application;
-                        if (!target.Add(permission.Value))
-                        {
-                            context.Invalid(permission.Span, $"'{permission.Value}' is listed twice.");
-                        }
-                    }
-                }
+                context.Invalid(permission.Span, $"'{permission.Value}' is listed twice.");
             }
         }
     }
@@ -293,12 +313,46 @@ internal static class ManifestParser
         return best.Candidate is not null && best.Distance <= Math.Max(2, value.Length / 3) ? $" Did you mean '{best.Candidate}'?" : string.Empty;
     }
 
-    private sealed class Context(string path, SourceText text, List<DiagnosticInfo> diagnostics)
+    /// <summary>What one read collects: the problems, and the located parts the analyzers and the fix use.</summary>
+    private sealed class Context(string content)
     {
-        public void Invalid(TextSpan span, string message) =>
-            diagnostics.Add(new DiagnosticInfo(ManifestDiagnostics.InvalidManifest, LocationInfo.Create(path, text, span), message));
+        private readonly List<ManifestProblem> _problems = new();
 
-        public void Unknown(TextSpan span, string message) =>
-            diagnostics.Add(new DiagnosticInfo(ManifestDiagnostics.UnknownEntry, LocationInfo.Create(path, text, span), message));
+        public List<LocatedGrant> Resources { get; } = new();
+
+        public ManifestInsertion? NewResource { get; set; }
+
+        public void Invalid(TextSpan span, string message) => _problems.Add(new ManifestProblem(ManifestDiagnostics.InvalidManifest, span, message));
+
+        public void Unknown(TextSpan span, string message) => _problems.Add(new ManifestProblem(ManifestDiagnostics.UnknownEntry, span, message));
+
+        public ManifestDocument Document(SourceText text, ScopeManifestSpec? spec, string? salvagedNamespace = null) =>
+            new(text, spec, _problems.ToArray(), salvagedNamespace, NewResource, Resources.ToArray());
+
+        /// <summary>Where a new member of an object goes: after its last property, in the container's layout.</summary>
+        public ManifestInsertion After(JsonObject target) => target.Properties.Count == 0
+            ? new ManifestInsertion(target.Span.Start + 1, " ", " ")
+            : AfterLast(target.Span, target.Properties[target.Properties.Count - 1].NameSpan.Start, target.Properties[target.Properties.Count - 1].Value.Span.End);
+
+        /// <summary>Where a new item of an array goes: after its last item, in the container's layout.</summary>
+        public ManifestInsertion After(JsonArray target) => target.Items.Count == 0
+            ? new ManifestInsertion(target.Span.Start + 1, string.Empty, string.Empty)
+            : AfterLast(target.Span, target.Items[target.Items.Count - 1].Span.Start, target.Items[target.Items.Count - 1].Span.End);
+
+        // On a new line at the last member's indentation when the container spans lines; else ", " on the same line.
+        private ManifestInsertion AfterLast(TextSpan container, int lastStart, int lastEnd) =>
+            new(lastEnd, content.IndexOf('\n', container.Start, container.Length) >= 0 ? ",\n" + IndentOf(lastStart) : ", ", string.Empty);
+
+        private string IndentOf(int position)
+        {
+            var lineStart = content.LastIndexOf('\n', Math.Max(0, position - 1)) + 1;
+            var end = lineStart;
+            while (end < content.Length && (content[end] == ' ' || content[end] == '\t'))
+            {
+                end++;
+            }
+
+            return content.Substring(lineStart, end - lineStart);
+        }
     }
 }

@@ -5,14 +5,12 @@ using System.Linq;
 using System.Threading;
 using Defender365.Toolkit.Analyzers.Catalog;
 using Defender365.Toolkit.Analyzers.Diagnostics;
-using Defender365.Toolkit.Analyzers.Json;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Defender365.Toolkit.Analyzers.Rules;
 
@@ -73,7 +71,9 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            if (ManifestFiles.FindFile(start.Options, start.CancellationToken) is not { } manifest)
+            if (ManifestFiles.Find(start.Options, start.CancellationToken) is not { } manifest
+                || !start.TryGetValue(manifest.Text, ManifestFiles.Documents, out var document)
+                || document.Spec is not { } spec)
             {
                 return;
             }
@@ -85,7 +85,7 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var analysis = new CompilationAnalysis(attribute, httpClient, manifest.Spec, manifest.Path);
+            var analysis = new CompilationAnalysis(attribute, httpClient, spec, manifest.Path);
             if (attribute is not null)
             {
                 start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
@@ -97,7 +97,7 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
                 start.RegisterSyntaxNodeAction(analysis.AnalyzeRawUrl, SyntaxKind.StringLiteralExpression, SyntaxKind.InterpolatedStringExpression);
             }
 
-            start.RegisterCompilationEndAction(end => analysis.ReportUnneeded(end, manifest.Path, manifest.Text));
+            start.RegisterCompilationEndAction(end => analysis.ReportUnneeded(end, manifest.Path, document));
         });
     }
 
@@ -275,29 +275,21 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>DEF2002 at each declared application permission no checked call needs; silent while there is no call.</summary>
-        public void ReportUnneeded(CompilationAnalysisContext context, string path, SourceText text)
+        public void ReportUnneeded(CompilationAnalysisContext context, string path, ManifestDocument manifest)
         {
-            if (Volatile.Read(ref _checkedCalls) == 0
-                || JsonReader.Read(text.ToString()).Root is not JsonObject root
-                || root["permissions"] is not JsonObject permissions)
+            if (Volatile.Read(ref _checkedCalls) == 0)
             {
                 return;
             }
 
-            foreach (var entry in permissions.Properties)
+            foreach (var resource in manifest.Resources)
             {
-                var resource = ApiCatalog.Instance.FindResourceByDisplayName(entry.Name);
-                if (resource is null || (entry.Value as JsonObject)?["application"] is not JsonArray application)
+                foreach (var permission in resource.Application)
                 {
-                    continue;
-                }
-
-                foreach (var item in application.Items.OfType<JsonString>())
-                {
-                    if (resource.ApplicationPermissions.Contains(item.Value) && !_needed.ContainsKey((resource.Id, item.Value)))
+                    if (permission.IsKnown && !_needed.ContainsKey((resource.ResourceId, permission.Name)))
                     {
-                        var location = Location.Create(path, item.Span, text.Lines.GetLinePositionSpan(item.Span));
-                        context.ReportDiagnostic(Diagnostic.Create(UnneededRule, location, item.Value, resource.DisplayName));
+                        var location = Location.Create(path, permission.Span, manifest.Text.Lines.GetLinePositionSpan(permission.Span));
+                        context.ReportDiagnostic(Diagnostic.Create(UnneededRule, location, permission.Name, resource.DisplayName));
                     }
                 }
             }
