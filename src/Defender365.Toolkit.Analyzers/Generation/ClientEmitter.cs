@@ -1,72 +1,70 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
-using Defender365.Toolkit.Analyzers.Catalog;
+using Defender365.Toolkit.Analyzers.Generation.Specs;
 
 namespace Defender365.Toolkit.Analyzers.Generation;
 
 /// <summary>
-/// Emits <c>DefenderClient</c> → <c>ForTenant</c> → <c>DefenderTenantClient</c> → one client per catalog area with one
-/// <c>{Operation}Async</c> per catalog operation of the area, each a thin typed wrapper over
-/// <c>DefenderOperationInvoker</c> carrying <c>[RequiresDefenderPermission]</c>. Areas and operations the manifest does
-/// not declare are <c>[EditorBrowsable(Never)]</c> and say so in their summary.
+/// Prints <c>DefenderClient</c> → <c>ForTenant</c> → <c>DefenderTenantClient</c> → one client per area with one
+/// <c>{Operation}Async</c> per operation, each a thin typed wrapper over <c>DefenderOperationInvoker</c> carrying
+/// <c>[RequiresDefenderPermission]</c>. Every decision is in the <see cref="ClientSpec"/> (<see cref="ClientSpecBuilder"/>).
 /// </summary>
 internal static class ClientEmitter
 {
     private const string Invoker = "global::Defender365.Toolkit.Http.DefenderOperationInvoker";
     private const string Arguments = "global::Defender365.Toolkit.Http.DefenderRequestArguments";
     private const string CancellationToken = "global::System.Threading.CancellationToken";
+    private const string Cloud = "global::Defender365.Toolkit.Catalog.DefenderCloud";
 
     // Honoured by IDEs for members of a referenced assembly; within the project that generates them C# IDEs list them
     // anyway, which is why the summary of an undeclared member says so too.
     private const string Hidden = "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]";
-    private const string Undeclared = "Not declared in defender-scopes.json: a call is DEF2001, whose fix declares the permission.";
 
-    public static IEnumerable<(string HintName, string Source)> Emit(GenerationPlan plan)
+    public static IEnumerable<(string HintName, string Source)> Emit(ClientSpec spec)
     {
-        yield return ("Defender365.DefenderClient.g.cs", EntryPoint(plan));
-        foreach (var area in plan.Areas)
+        var writer = Emitter.Header();
+        writer.Open($"namespace {spec.Namespace}");
+        DefenderClient(writer, spec.Cloud);
+        writer.Line();
+        TenantClient(writer, spec);
+        writer.Line();
+        GraphSecurityClient(writer, spec.Areas.Where(a => a.IsGraph).ToArray());
+        writer.Close();
+        yield return ("Defender365.DefenderClient.g.cs", writer.ToString());
+
+        foreach (var area in spec.Areas)
         {
-            yield return ($"Defender365.Clients.{area.ClientName}.g.cs", AreaClient(plan, area));
+            yield return ($"Defender365.Clients.{area.ClientName}.g.cs", AreaClient(spec.Namespace, area));
         }
     }
 
-    private static string EntryPoint(GenerationPlan plan)
+    private static void DefenderClient(SourceWriter writer, string cloud)
     {
-        var writer = Emitter.Header();
-        writer.Open($"namespace {plan.Spec.Namespace}");
-
         writer.Summary("The entry point to the Defender APIs this app declares in defender-scopes.json. Thread-safe; create one and reuse it.");
         writer.Line("/// <remarks>Pick a customer tenant with <see cref=\"ForTenant\"/>; each call then gets that tenant's token and is checked against its consented permissions before it is sent.</remarks>");
-        writer.Line($"[global::Defender365.Toolkit.Catalog.DefenderManifest(global::Defender365.Toolkit.Catalog.DefenderCloud.{plan.Spec.Cloud})]");
+        writer.Line($"[global::Defender365.Toolkit.Catalog.DefenderManifest({Cloud}.{cloud})]");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open("public partial class DefenderClient");
         writer.Line($"private readonly {Invoker} _invoker;");
         writer.Line();
-        writer.Summary("For mocking.");
-        writer.Line("protected DefenderClient()");
-        writer.Line("{");
-        writer.Line("    _invoker = null!;");
-        writer.Line("}");
+        MockingConstructor(writer, "DefenderClient", "_invoker = null!;");
         writer.Line();
         writer.Summary("Creates a client over a credential (DefenderAppCredential or any TokenCredential).");
         writer.Line("/// <param name=\"credential\">Tokens per tenant.</param>");
         writer.Line("/// <param name=\"options\">Cloud, endpoints, retries; by default the cloud the manifest declares.</param>");
         writer.Line("public DefenderClient(global::Azure.Core.TokenCredential credential, global::Defender365.Toolkit.Http.DefenderClientOptions? options = null)");
-        writer.Line($"    : this(new {Invoker}(credential, options ?? new global::Defender365.Toolkit.Http.DefenderClientOptions {{ Cloud = global::Defender365.Toolkit.Catalog.DefenderCloud.{plan.Spec.Cloud} }}))");
+        writer.Line($"    : this(new {Invoker}(credential, options ?? new global::Defender365.Toolkit.Http.DefenderClientOptions {{ Cloud = {Cloud}.{cloud} }}))");
         writer.Line("{");
         writer.Line("}");
         writer.Line();
         writer.Summary("Creates a client over an existing invoker (shared pipeline and options).");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The invoker calls another cloud than defender-scopes.json declares.</exception>");
-        writer.Line($"public DefenderClient({Invoker} invoker)");
-        writer.Line("{");
-        writer.Line("    _invoker = invoker ?? throw new global::System.ArgumentNullException(nameof(invoker));");
-        writer.Line($"    if (invoker.Options.Cloud != global::Defender365.Toolkit.Catalog.DefenderCloud.{plan.Spec.Cloud})");
-        writer.Line("    {");
-        writer.Line($"        throw new global::System.ArgumentException(\"defender-scopes.json declares the {plan.Spec.Cloud} cloud, but the client is configured for the \" + invoker.Options.Cloud + \" cloud (DefenderClientOptions.Cloud, or Defender:Cloud with AddDefenderClient). Use one cloud for both.\", nameof(invoker));");
-        writer.Line("    }");
-        writer.Line("}");
+        writer.Open($"public DefenderClient({Invoker} invoker)");
+        writer.Line("_invoker = invoker ?? throw new global::System.ArgumentNullException(nameof(invoker));");
+        writer.Open($"if (invoker.Options.Cloud != {Cloud}.{cloud})");
+        writer.Line($"throw new global::System.ArgumentException(\"defender-scopes.json declares the {cloud} cloud, but the client is configured for the \" + invoker.Options.Cloud + \" cloud (DefenderClientOptions.Cloud, or Defender:Cloud with AddDefenderClient). Use one cloud for both.\", nameof(invoker));");
+        writer.Close();
+        writer.Close();
         writer.Line();
         writer.Summary("The invoker the generated clients call: for operations by catalog id and for consent checks.");
         writer.Line($"public virtual {Invoker} Invoker => _invoker;");
@@ -74,121 +72,83 @@ internal static class ClientEmitter
         writer.Summary("The operations of one customer tenant.");
         writer.Line("/// <param name=\"tenantId\">The tenant id (GUID) or verified domain; it must be allowed by the credential.</param>");
         writer.Open("public virtual DefenderTenantClient ForTenant(string tenantId)");
-        writer.Line("if (string.IsNullOrWhiteSpace(tenantId))");
-        writer.Line("{");
-        writer.Line("    throw new global::System.ArgumentException(\"A tenant id is required.\", nameof(tenantId));");
-        writer.Line("}");
+        writer.Open("if (string.IsNullOrWhiteSpace(tenantId))");
+        writer.Line("throw new global::System.ArgumentException(\"A tenant id is required.\", nameof(tenantId));");
+        writer.Close();
         writer.Line();
         writer.Line("return new DefenderTenantClient(_invoker, tenantId);");
         writer.Close();
         writer.Close();
+    }
 
-        writer.Line();
+    private static void TenantClient(SourceWriter writer, ClientSpec spec)
+    {
+        var areas = spec.Areas.Where(a => !a.IsGraph).ToArray();
         writer.Summary("The Defender APIs for one customer tenant, one property per API area (those the manifest declares nothing in are hidden from IntelliSense).");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open("public partial class DefenderTenantClient");
         writer.Line($"private readonly {Invoker} _invoker;");
         writer.Line();
-        writer.Summary("For mocking.");
-        writer.Line("protected DefenderTenantClient()");
-        writer.Line("{");
-        writer.Line("    _invoker = null!;");
-        writer.Line("    TenantId = string.Empty;");
-        foreach (var area in plan.DefenderAreas)
-        {
-            writer.Line($"    {area.Area} = null!;");
-        }
-
-        writer.Line("    GraphSecurity = null!;");
-        writer.Line("}");
+        MockingConstructor(writer, "DefenderTenantClient", new[] { "_invoker = null!;", "TenantId = string.Empty;" }.Concat(areas.Select(a => $"{a.Area} = null!;")).Append("GraphSecurity = null!;").ToArray());
         writer.Line();
-        writer.Line($"internal DefenderTenantClient({Invoker} invoker, string tenantId)");
-        writer.Line("{");
-        writer.Line("    _invoker = invoker;");
-        writer.Line("    TenantId = tenantId;");
-        foreach (var area in plan.DefenderAreas)
+        writer.Open($"internal DefenderTenantClient({Invoker} invoker, string tenantId)");
+        writer.Line("_invoker = invoker;");
+        writer.Line("TenantId = tenantId;");
+        foreach (var area in areas)
         {
-            writer.Line($"    {area.Area} = new {area.ClientName}(invoker, tenantId);");
+            writer.Line($"{area.Area} = new {area.ClientName}(invoker, tenantId);");
         }
 
-        writer.Line("    GraphSecurity = new GraphSecurityClient(invoker, tenantId);");
-        writer.Line("}");
+        writer.Line("GraphSecurity = new GraphSecurityClient(invoker, tenantId);");
+        writer.Close();
         writer.Line();
         writer.Summary("The tenant the calls go to.");
         writer.Line("public string TenantId { get; }");
-        foreach (var area in plan.DefenderAreas)
+        foreach (var area in areas)
         {
             writer.Line();
-            AreaProperty(writer, area, $"The {area.Area} operations.");
+            Property(writer, area.Property, $"public virtual {area.ClientName} {area.Area} {{ get; }}");
         }
 
         writer.Line();
-        writer.Summary("The Microsoft Graph security API, with the same areas." + (plan.DeclaresGraph ? string.Empty : " " + Undeclared));
-        if (!plan.DeclaresGraph)
-        {
-            writer.Line(Hidden);
-        }
-
-        writer.Line("public virtual GraphSecurityClient GraphSecurity { get; }");
+        Property(writer, spec.GraphSecurity, "public virtual GraphSecurityClient GraphSecurity { get; }");
         writer.Line();
         writer.Summary("Compares what the manifest declares for a resource with what this tenant's admin consented to (missing and extra permissions).");
         writer.Line("/// <param name=\"resourceId\">The resource id, e.g. DefenderPermissions.ThreatProtection.ResourceId.</param>");
-        writer.Line($"/// <param name=\"cancellationToken\">Cancels the token request.</param>");
+        writer.Line("/// <param name=\"cancellationToken\">Cancels the token request.</param>");
         writer.Line($"public virtual global::System.Threading.Tasks.Task<global::Defender365.Toolkit.Authorization.ConsentDrift> GetConsentDriftAsync(string resourceId, {CancellationToken} cancellationToken = default) =>");
         writer.Line("    _invoker.GetConsentDriftAsync(TenantId, resourceId, DefenderPermissions.Declared.TryGetValue(resourceId, out var declared) ? declared : global::System.Array.Empty<string>(), cancellationToken);");
         writer.Close();
+    }
 
-        writer.Line();
+    private static void GraphSecurityClient(SourceWriter writer, IReadOnlyList<AreaSpec> areas)
+    {
         writer.Summary("The Microsoft Graph security API for one tenant.");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open("public partial class GraphSecurityClient");
-        writer.Summary("For mocking.");
-        writer.Line("protected GraphSecurityClient()");
-        writer.Line("{");
-        foreach (var area in plan.GraphAreas)
-        {
-            writer.Line($"    {area.Area} = null!;");
-        }
-
-        writer.Line("}");
+        MockingConstructor(writer, "GraphSecurityClient", areas.Select(a => $"{a.Area} = null!;").ToArray());
         writer.Line();
-        writer.Line($"internal GraphSecurityClient({Invoker} invoker, string tenantId)");
-        writer.Line("{");
-        foreach (var area in plan.GraphAreas)
+        writer.Open($"internal GraphSecurityClient({Invoker} invoker, string tenantId)");
+        foreach (var area in areas)
         {
-            writer.Line($"    {area.Area} = new {area.ClientName}(invoker, tenantId);");
+            writer.Line($"{area.Area} = new {area.ClientName}(invoker, tenantId);");
         }
 
-        writer.Line("}");
-        foreach (var area in plan.GraphAreas)
+        writer.Close();
+        foreach (var area in areas)
         {
             writer.Line();
-            AreaProperty(writer, area, $"The Graph security {area.Area} operations.");
+            Property(writer, area.Property, $"public virtual {area.ClientName} {area.Area} {{ get; }}");
         }
 
         writer.Close();
-        writer.Close();
-        return writer.ToString();
     }
 
-    private static void AreaProperty(SourceWriter writer, AreaPlan area, string summary)
+    private static string AreaClient(string ns, AreaSpec area)
     {
-        writer.Summary(area.IsDeclared ? summary : $"{summary} {Undeclared}");
-        if (!area.IsDeclared)
-        {
-            writer.Line(Hidden);
-        }
-
-        writer.Line($"public virtual {area.ClientName} {area.Area} {{ get; }}");
-    }
-
-    private static string AreaClient(GenerationPlan plan, AreaPlan area)
-    {
-        var mapper = new TypeMapper(plan.ModelsNamespace);
-        var models = "global::" + plan.ModelsNamespace;
         var writer = Emitter.Header();
-        writer.Open($"namespace {plan.Spec.Namespace}");
-        writer.Summary($"The {(area.IsGraph ? "Microsoft Graph security " : string.Empty)}{area.Area} operations for one tenant. Every operation of the area is here; those the manifest does not allow are hidden from IntelliSense, and a call to one is reported by DEF2001.");
+        writer.Open($"namespace {ns}");
+        writer.Summary(area.Summary);
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open($"public partial class {area.ClientName}");
         foreach (var operation in area.Operations)
@@ -200,23 +160,16 @@ internal static class ClientEmitter
         writer.Line($"private readonly {Invoker} _invoker;");
         writer.Line("private readonly string _tenantId;");
         writer.Line();
-        writer.Summary("For mocking.");
-        writer.Line($"protected {area.ClientName}()");
-        writer.Line("{");
-        writer.Line("    _invoker = null!;");
-        writer.Line("    _tenantId = string.Empty;");
-        writer.Line("}");
+        MockingConstructor(writer, area.ClientName, "_invoker = null!;", "_tenantId = string.Empty;");
         writer.Line();
-        writer.Line($"internal {area.ClientName}({Invoker} invoker, string tenantId)");
-        writer.Line("{");
-        writer.Line("    _invoker = invoker;");
-        writer.Line("    _tenantId = tenantId;");
-        writer.Line("}");
-
+        writer.Open($"internal {area.ClientName}({Invoker} invoker, string tenantId)");
+        writer.Line("_invoker = invoker;");
+        writer.Line("_tenantId = tenantId;");
+        writer.Close();
         foreach (var operation in area.Operations)
         {
             writer.Line();
-            Method(writer, mapper, models, operation, area.Declares(operation));
+            Method(writer, operation);
         }
 
         writer.Close();
@@ -224,193 +177,128 @@ internal static class ClientEmitter
         return writer.ToString();
     }
 
-    private static void Method(SourceWriter writer, TypeMapper mapper, string models, CatalogOperation operation, bool declared)
+    private static void Method(SourceWriter writer, OperationSpec operation)
     {
-        var resource = ApiCatalog.Instance.GetResource(operation.Resource);
-        var parameters = new List<(string Declaration, string Name, string Doc)>();
-        var statements = new List<string>();
-        var used = new HashSet<string>(StringComparer.Ordinal) { "cancellationToken", "arguments" };
-
-        foreach (var path in operation.PathParameters)
-        {
-            var name = Unique(Names.Parameter(path.Name), used);
-            parameters.Add(($"{mapper.ElementType(path.Type)} {name}", name, path.Description ?? $"The '{path.Name}' path value."));
-            statements.Add(path.Type == "string"
-                ? $"arguments.Path[{SourceWriter.Literal(path.Name)}] = {name} ?? throw new global::System.ArgumentNullException(nameof({name}));"
-                : $"arguments.Path[{SourceWriter.Literal(path.Name)}] = {name};");
-        }
-
-        var multipart = operation.Body is { ContentType: not "application/json" };
-        var form = new List<string>();
-        if (multipart)
-        {
-            // A file upload: the file as a stream and its name, then each text field; required ones first (C# wants
-            // optional parameters last).
-            var optional = new List<(string Declaration, string Name, string Doc)>();
-            foreach (var field in operation.Body!.Fields)
-            {
-                var name = Unique(Names.Parameter(field.Name), used);
-                var wire = SourceWriter.Literal(field.Name);
-                if (field.Type == "binary")
-                {
-                    var fileName = Unique(name + "Name", used);
-                    parameters.Add(($"global::System.IO.Stream {name}", name, field.Description ?? "The file's content."));
-                    parameters.Add(($"string {fileName}", fileName, "The name the service stores the file under."));
-                    form.Add($"await form.AddFileAsync({wire}, {fileName}, {name} ?? throw new global::System.ArgumentNullException(nameof({name})), {operation.Name}Operation.Body?.MaxFileBytes, cancellationToken).ConfigureAwait(false);");
-                }
-                else if (field.Required)
-                {
-                    parameters.Add(($"{mapper.ElementType(field.Type)} {name}", name, field.Description ?? field.Name));
-                    form.Add($"form.Add({wire}, {name});");
-                }
-                else
-                {
-                    optional.Add(($"{mapper.PropertyType(field.Type)} {name} = null", name, field.Description ?? field.Name));
-                    form.Add($"form.Add({wire}, {name});");
-                }
-            }
-
-            parameters.AddRange(optional);
-        }
-        else if (operation.Body is not null)
-        {
-            var type = $"{models}.{GenerationPlan.RequestTypeName(operation)}";
-            parameters.Add(($"{type} body", "body", "The request body."));
-            statements.Add($"arguments.Body = global::Defender365.Toolkit.Serialization.DefenderJson.ToBody(body ?? throw new global::System.ArgumentNullException(nameof(body)), {models}.DefenderJsonContext.{GenerationPlan.RequestTypeName(operation)});");
-        }
-
-        if (operation.Query is { } query)
-        {
-            if (query.Filter.Count > 0)
-            {
-                parameters.Add(("string? filter = null", "filter", $"OData $filter over {string.Join(", ", query.Filter)}."));
-                statements.Add("arguments.Filter = filter;");
-            }
-
-            if (query.Expand.Count > 0)
-            {
-                parameters.Add(("string? expand = null", "expand", $"OData $expand: {string.Join(", ", query.Expand)}."));
-                statements.Add("arguments.Expand = expand;");
-            }
-
-            if (query.MaxTop is not null || query.Skip)
-            {
-                parameters.Add(("int? top = null", "top", operation.IsCollection ? "The most items to return in total; pages are fetched as needed." : "OData $top."));
-                statements.Add("arguments.Top = top;");
-            }
-
-            foreach (var extra in query.Parameters.Where(p => !p.Name.StartsWith("$", StringComparison.Ordinal)))
-            {
-                var name = Unique(Names.Parameter(extra.Name), used);
-                parameters.Add(($"{mapper.PropertyType(extra.Type)} {name} = null", name, extra.Description ?? $"The '{extra.Name}' query value."));
-                var format = extra.Type == "datetime"
-                    ? $"{name}.Value.UtcDateTime.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", global::System.Globalization.CultureInfo.InvariantCulture)"
-                    : extra.Type == "string" ? name : $"global::System.Convert.ToString({name}.Value, global::System.Globalization.CultureInfo.InvariantCulture)!";
-                statements.Add($"if ({name} is not null) {{ arguments.Query[{SourceWriter.Literal(extra.Name)}] = {format}; }}");
-            }
-        }
-
-        var itemType = operation.ResponseEntity is { } entity ? $"{models}.{Names.Type(entity)}" : operation.ResponseItemType == "json" ? "global::System.Text.Json.JsonElement" : null;
-        var typeInfo = operation.ResponseEntity is { } e2 ? $"{models}.DefenderJsonContext.{Names.Type(e2)}" : "global::Defender365.Toolkit.Serialization.DefenderJson.JsonElementTypeInfo";
-        string returnType;
-        string call;
-        if (operation.IsCollection && itemType is not null)
-        {
-            returnType = $"global::Azure.AsyncPageable<{itemType}>";
-            call = $"return _invoker.GetPageableAsync({operation.Name}Operation, _tenantId, arguments, {typeInfo}, cancellationToken);";
-        }
-        else if (itemType is not null)
-        {
-            returnType = $"global::System.Threading.Tasks.Task<global::Azure.Response<{itemType}>>";
-            call = $"return _invoker.SendAsync({operation.Name}Operation, _tenantId, arguments, {typeInfo}, cancellationToken);";
-        }
-        else
-        {
-            returnType = "global::System.Threading.Tasks.Task<global::Azure.Response>";
-            call = $"return _invoker.SendAsync({operation.Name}Operation, _tenantId, arguments, cancellationToken);";
-        }
-
-        // Docs: summary, the permission it needs, the quota, the page.
-        writer.Summary(declared ? operation.Summary : $"{operation.Summary} {Undeclared}");
-        writer.Line("/// <remarks>");
-        writer.Line($"/// <para>{operation.Method} {SourceWriter.Escape(operation.Path)} on {SourceWriter.Escape(resource.DisplayName)}.</para>");
-        writer.Line($"/// <para>Requires one of these application permissions: {string.Join(", ", operation.ApplicationPermissions.Select(p => $"<c>{p}</c>"))}{(operation.DelegatedPermissions.Count > 0 ? $" (delegated: {string.Join(", ", operation.DelegatedPermissions.Select(p => $"<c>{p}</c>"))})" : string.Empty)}.</para>");
-        var rate = (operation.PerMinute, operation.PerHour) switch
-        {
-            (int m, int h) => $"{m} calls per minute, {h} per hour",
-            (int m, null) => $"{m} calls per minute",
-            (null, int h) => $"{h} calls per hour",
-            _ => null,
-        };
-        if (rate is not null)
-        {
-            writer.Line($"/// <para>Rate limit: {rate}.</para>");
-        }
-
-        if (operation.Replacement is { } replacement)
-        {
-            writer.Line($"/// <para>Deprecated: {SourceWriter.Escape(replacement)}.</para>");
-        }
-
-        if (operation.Docs is { } docs)
-        {
-            writer.Line($"/// <para>Documentation: <see href=\"{SourceWriter.Escape(docs)}\"/>.</para>");
-        }
-
-        if (multipart)
-        {
-            writer.Line("/// <para>Sent as <c>multipart/form-data</c>; the file is read into memory first, and one larger than the service accepts fails with <see cref=\"global::System.ArgumentException\"/> before anything is sent.</para>");
-        }
-
-        writer.Line("/// </remarks>");
-        foreach (var (_, name, doc) in parameters)
-        {
-            writer.Line($"/// <param name=\"{name.TrimStart('@')}\">{SourceWriter.Escape(doc)}</param>");
-        }
-
-        writer.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
-        var anyOf = string.Join(", ", operation.ApplicationPermissions.Select(SourceWriter.Literal));
-        writer.Line($"[global::Defender365.Toolkit.Authorization.RequiresDefenderPermission({SourceWriter.Literal(operation.Resource)}, {anyOf}, Operation = {SourceWriter.Literal(operation.Id)})]");
-        if (!declared)
+        MethodDocs(writer, operation);
+        var anyOf = string.Join(", ", operation.AnyOf.Select(SourceWriter.Literal));
+        writer.Line($"[global::Defender365.Toolkit.Authorization.RequiresDefenderPermission({SourceWriter.Literal(operation.ResourceId)}, {anyOf}, Operation = {SourceWriter.Literal(operation.Id)})]");
+        if (operation.Doc.Hidden)
         {
             writer.Line(Hidden);
         }
 
-        var signature = string.Join(", ", parameters.Select(p => p.Declaration).Concat(new[] { $"{CancellationToken} cancellationToken = default" }));
-        writer.Open($"public virtual {(multipart ? "async " : string.Empty)}{returnType} {operation.Name}Async({signature})");
+        var signature = string.Join(", ", operation.Parameters.Select(Declaration).Append($"{CancellationToken} cancellationToken = default"));
+        writer.Open($"public virtual {(operation.IsMultipart ? "async " : string.Empty)}{ReturnType(operation.Response)} {operation.Name}Async({signature})");
         writer.Line($"var arguments = new {Arguments}();");
-        foreach (var statement in statements)
+        foreach (var parameter in operation.Parameters)
         {
-            writer.Line(statement);
-        }
-
-        if (multipart)
-        {
-            writer.Line("var form = new global::Defender365.Toolkit.Http.DefenderMultipartForm();");
-            foreach (var statement in form)
+            if (Statement(parameter) is { } statement)
             {
                 writer.Line(statement);
             }
+        }
+
+        if (operation.IsMultipart)
+        {
+            writer.Line("var form = new global::Defender365.Toolkit.Http.DefenderMultipartForm();");
+            foreach (var part in operation.Form)
+            {
+                if (FormStatement(operation, part) is { } statement)
+                {
+                    writer.Line(statement);
+                }
+            }
 
             writer.Line("form.ApplyTo(arguments);");
-            writer.Line(call.Replace("return _invoker.", "return await _invoker.").Replace(", cancellationToken);", ", cancellationToken).ConfigureAwait(false);"));
-        }
-        else
-        {
-            writer.Line(call);
         }
 
+        writer.Line(Call(operation));
         writer.Close();
     }
 
-    private static string Unique(string name, HashSet<string> used)
+    private static void MethodDocs(SourceWriter writer, OperationSpec operation)
     {
-        var candidate = name;
-        for (var i = 2; !used.Add(candidate); i++)
+        writer.Summary(operation.Doc.Summary);
+        writer.Line("/// <remarks>");
+        foreach (var remark in operation.Remarks)
         {
-            candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            writer.Line("/// " + remark);
         }
 
-        return candidate;
+        writer.Line("/// </remarks>");
+        foreach (var parameter in operation.Parameters)
+        {
+            writer.Line($"/// <param name=\"{parameter.Name.TrimStart('@')}\">{SourceWriter.Escape(parameter.Doc)}</param>");
+        }
+
+        writer.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
+    }
+
+    private static string Declaration(ParameterSpec parameter) => $"{parameter.Type} {parameter.Name}{(parameter.Optional ? " = null" : string.Empty)}";
+
+    private static string Value(ParameterSpec parameter) => parameter.NullChecked
+        ? $"{parameter.Name} ?? throw new global::System.ArgumentNullException(nameof({parameter.Name}))"
+        : parameter.Name;
+
+    /// <summary>The statement that puts a parameter into the request arguments; form parts are sent by <see cref="FormStatement"/>.</summary>
+    private static string? Statement(ParameterSpec parameter) => parameter.Kind switch
+    {
+        ParameterKind.Path => $"arguments.Path[{SourceWriter.Literal(parameter.Wire!)}] = {Value(parameter)};",
+        ParameterKind.JsonBody => $"arguments.Body = global::Defender365.Toolkit.Serialization.DefenderJson.ToBody({Value(parameter)}, {parameter.Companion});",
+        ParameterKind.Filter => $"arguments.Filter = {parameter.Name};",
+        ParameterKind.Expand => $"arguments.Expand = {parameter.Name};",
+        ParameterKind.Top => $"arguments.Top = {parameter.Name};",
+        ParameterKind.QueryText => Query(parameter, parameter.Name),
+        ParameterKind.QueryDate => Query(parameter, $"{parameter.Name}.Value.UtcDateTime.ToString(\"yyyy-MM-dd'T'HH:mm:ss'Z'\", global::System.Globalization.CultureInfo.InvariantCulture)"),
+        ParameterKind.QueryValue => Query(parameter, $"global::System.Convert.ToString({parameter.Name}.Value, global::System.Globalization.CultureInfo.InvariantCulture)!"),
+        _ => null,
+    };
+
+    private static string Query(ParameterSpec parameter, string text) =>
+        $"if ({parameter.Name} is not null) {{ arguments.Query[{SourceWriter.Literal(parameter.Wire!)}] = {text}; }}";
+
+    private static string? FormStatement(OperationSpec operation, ParameterSpec part) => part.Kind switch
+    {
+        ParameterKind.File => $"await form.AddFileAsync({SourceWriter.Literal(part.Wire!)}, {part.Companion}, {Value(part)}, {operation.Name}Operation.Body?.MaxFileBytes, cancellationToken).ConfigureAwait(false);",
+        ParameterKind.FormField => $"form.Add({SourceWriter.Literal(part.Wire!)}, {part.Name});",
+        _ => null,
+    };
+
+    private static string ReturnType(ResponseSpec response) => response.Kind switch
+    {
+        ResponseKind.Pages => $"global::Azure.AsyncPageable<{response.ItemType}>",
+        ResponseKind.Item => $"global::System.Threading.Tasks.Task<global::Azure.Response<{response.ItemType}>>",
+        _ => "global::System.Threading.Tasks.Task<global::Azure.Response>",
+    };
+
+    private static string Call(OperationSpec operation)
+    {
+        var typeInfo = operation.Response.TypeInfo is { } info ? ", " + info : string.Empty;
+        var invoke = operation.Response.Kind == ResponseKind.Pages ? "GetPageableAsync" : "SendAsync";
+        var call = $"_invoker.{invoke}({operation.Name}Operation, _tenantId, arguments{typeInfo}, cancellationToken)";
+        return operation.IsMultipart ? $"return await {call}.ConfigureAwait(false);" : $"return {call};";
+    }
+
+    private static void Property(SourceWriter writer, MemberDoc doc, string declaration)
+    {
+        writer.Summary(doc.Summary);
+        if (doc.Hidden)
+        {
+            writer.Line(Hidden);
+        }
+
+        writer.Line(declaration);
+    }
+
+    private static void MockingConstructor(SourceWriter writer, string type, params string[] assignments)
+    {
+        writer.Summary("For mocking.");
+        writer.Open($"protected {type}()");
+        foreach (var assignment in assignments)
+        {
+            writer.Line(assignment);
+        }
+
+        writer.Close();
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Defender365.Toolkit.Analyzers.Diagnostics;
-using Defender365.Toolkit.Analyzers.Generation.Models;
+using Defender365.Toolkit.Analyzers.Generation.Specs;
 using Defender365.Toolkit.Analyzers.Incremental;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Microsoft.CodeAnalysis;
@@ -15,8 +15,8 @@ namespace Defender365.Toolkit.Analyzers.Generation;
 /// </summary>
 /// <remarks>
 /// Pipeline: manifest files → parse (located diagnostics, equatable spec) → pick one per project → combine with build
-/// options → emit. Nothing after the parse step holds a Roslyn object, and the compilation is not an input, so an edit
-/// to a C# file regenerates nothing.
+/// options → decide everything the code says (<see cref="ClientSpecBuilder"/>) → print. Nothing after the parse step
+/// holds a Roslyn object, and the compilation is not an input, so an edit to a C# file regenerates nothing.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed class DefenderClientGenerator : IIncrementalGenerator
@@ -61,7 +61,12 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
                 pair.Right.RequiredMembers))
             .WithTrackingName(TrackingNames.BuildSpec);
 
-        context.RegisterSourceOutput(specs, static (output, spec) =>
+        // Every decision about the code, as equatable data; printing it is the only work left for the output step.
+        var clients = specs
+            .Select(static (spec, _) => spec is null ? null : ClientSpecBuilder.Build(spec))
+            .WithTrackingName(TrackingNames.BuildClientSpec);
+
+        context.RegisterSourceOutput(clients, static (output, spec) =>
         {
             if (spec is not null)
             {

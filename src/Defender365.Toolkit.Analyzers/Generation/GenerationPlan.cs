@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Defender365.Toolkit.Analyzers.Catalog;
-using Defender365.Toolkit.Analyzers.Generation.Models;
+using Defender365.Toolkit.Analyzers.Generation.Specs;
 
 namespace Defender365.Toolkit.Analyzers.Generation;
 

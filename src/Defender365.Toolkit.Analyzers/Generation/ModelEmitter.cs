@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Defender365.Toolkit.Analyzers.Catalog;
+using Defender365.Toolkit.Analyzers.Generation.Specs;
 
 namespace Defender365.Toolkit.Analyzers.Generation;
 
@@ -12,130 +12,122 @@ namespace Defender365.Toolkit.Analyzers.Generation;
 /// </summary>
 internal static class ModelEmitter
 {
-    public static IEnumerable<(string HintName, string Source)> Emit(GenerationPlan plan)
+    public static IEnumerable<(string HintName, string Source)> Emit(ClientSpec spec)
     {
-        var mapper = new TypeMapper(plan.ModelsNamespace);
-        var catalog = ApiCatalog.Instance;
-        foreach (var entity in plan.Entities)
+        foreach (var model in spec.Models)
         {
-            var fields = catalog.Entities.TryGetValue(entity, out var e) ? e.Fields : Array.Empty<CatalogField>();
-            yield return ($"Defender365.Models.{Names.Type(entity)}.g.cs", Record(plan, mapper, Names.Type(entity), e?.Description ?? $"The {entity} of the Defender APIs.", fields));
+            yield return ($"Defender365.Models.{model.TypeName}.g.cs", Record(spec.ModelsNamespace, model));
         }
 
-        foreach (var operation in plan.Areas.SelectMany(a => a.Operations).Where(o => o.Body is { ContentType: "application/json" }))
+        foreach (var enumSpec in spec.Enums)
         {
-            var name = GenerationPlan.RequestTypeName(operation);
-            yield return ($"Defender365.Models.{name}.g.cs", Record(plan, mapper, name, $"What {operation.Name}Async sends. Property names are sent exactly as the API spells them; properties left null are not sent.", operation.Body!.Fields));
+            yield return ($"Defender365.Models.{enumSpec.TypeName}.g.cs", Enum(spec.ModelsNamespace, enumSpec));
         }
 
-        foreach (var enumName in plan.Enums)
-        {
-            yield return ($"Defender365.Models.{Names.Type(enumName)}.g.cs", Enum(plan, Names.Type(enumName), catalog.Enums.TryGetValue(enumName, out var values) ? values : Array.Empty<string>()));
-        }
-
-        yield return ("Defender365.Models.DefenderJsonContext.g.cs", Context(plan));
+        yield return ("Defender365.Models.DefenderJsonContext.g.cs", Context(spec));
     }
 
-    private static string Record(GenerationPlan plan, TypeMapper mapper, string typeName, string summary, IReadOnlyList<CatalogField> catalogFields)
+    private static string Record(string ns, ModelSpec model)
     {
-        var fields = Properties(typeName, catalogFields);
         var writer = Emitter.Header();
-        writer.Open($"namespace {plan.ModelsNamespace}");
-        writer.Summary(summary);
+        writer.Open($"namespace {ns}");
+        writer.Summary(model.Summary);
         writer.Line(Emitter.GeneratedCodeAttribute);
-        writer.Open($"public sealed partial record {typeName}");
-        var first = true;
-        foreach (var (field, property) in fields)
+        writer.Open($"public sealed partial record {model.TypeName}");
+        for (var i = 0; i < model.Properties.Count; i++)
         {
-            if (!first)
+            if (i > 0)
             {
                 writer.Line();
             }
 
-            first = false;
-            // The catalog's sentence for people; the wire name only when the catalog has none.
-            var doc = field.Description ?? $"The '{field.Name}' value.";
-            if (field.Required)
-            {
-                doc += " Required.";
-            }
-
-            if (field.AllowedValues.Count > 0)
-            {
-                doc += $" Documented values: {string.Join(", ", field.AllowedValues)}.";
-            }
-
-            writer.Summary(doc);
-            if (field.AlwaysSent)
-            {
-                // Never null from the service (the converter refuses a response without it), so no '!' at call sites.
-                var type = mapper.ElementType(field.Type);
-                writer.Line(plan.Spec.RequiredMembers
-                    ? $"public required {type} {property} {{ get; init; }}"
-                    : $"public {type} {property} {{ get; init; }}{(TypeMapper.IsValueType(field.Type) ? string.Empty : " = null!;")}");
-            }
-            else
-            {
-                writer.Line($"public {mapper.PropertyType(field.Type)} {property} {{ get; init; }}");
-            }
+            writer.Summary(model.Properties[i].Doc);
+            writer.Line(model.Properties[i].Declaration);
         }
 
         writer.Close();
         writer.Line();
 
         // The converter: reads wire names case-insensitively, skips unknown properties, writes the exact wire names.
-        writer.Summary($"Reads and writes {typeName} with the API's property names.");
+        writer.Summary($"Reads and writes {model.TypeName} with the API's property names.");
         writer.Line(Emitter.GeneratedCodeAttribute);
-        writer.Open($"internal sealed class {typeName}JsonConverter : global::System.Text.Json.Serialization.JsonConverter<{typeName}>");
-        writer.Line($"public static readonly {typeName}JsonConverter Instance = new {typeName}JsonConverter();");
+        writer.Open($"internal sealed class {model.TypeName}JsonConverter : global::System.Text.Json.Serialization.JsonConverter<{model.TypeName}>");
+        writer.Line($"public static readonly {model.TypeName}JsonConverter Instance = new {model.TypeName}JsonConverter();");
         writer.Line();
+        FieldLookup(writer, model.Properties);
+        writer.Line();
+        ReadValue(writer, model);
+        writer.Line();
+        writer.Open($"public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, {model.TypeName} value)");
+        writer.Line("writer.WriteStartObject();");
+        foreach (var property in model.Properties)
+        {
+            writer.Line(property.Write);
+        }
+
+        writer.Line("writer.WriteEndObject();");
+        writer.Close();
+        writer.Line();
+        writer.Line($"public override {model.TypeName}? Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options) => ReadValue(ref reader);");
+        writer.Line();
+        writer.Line($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, {model.TypeName} value, global::System.Text.Json.JsonSerializerOptions options) => WriteValue(writer, value);");
+        writer.Close();
+        writer.Close();
+        return writer.ToString();
+    }
+
+    /// <summary>Property index by wire name: UTF-8 names compared in place (no string on the exact-case path), then a case-insensitive table.</summary>
+    private static void FieldLookup(SourceWriter writer, IReadOnlyList<PropertySpec> properties)
+    {
         writer.Line("private static readonly global::System.Collections.Generic.Dictionary<string, int> Fields = new global::System.Collections.Generic.Dictionary<string, int>(global::System.StringComparer.OrdinalIgnoreCase)");
         writer.Line("{");
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < properties.Count; i++)
         {
-            writer.Line($"    [{SourceWriter.Literal(fields[i].Field.Name)}] = {i},");
+            writer.Line($"    [{SourceWriter.Literal(properties[i].Wire)}] = {i},");
         }
 
         writer.Line("};");
         writer.Line();
-        // UTF-8 names compared in place: no string per property on the common (exact-case) path.
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < properties.Count; i++)
         {
-            writer.Line($"private static readonly byte[] Name{i} = global::System.Text.Encoding.UTF8.GetBytes({SourceWriter.Literal(fields[i].Field.Name)});");
+            writer.Line($"private static readonly byte[] Name{i} = global::System.Text.Encoding.UTF8.GetBytes({SourceWriter.Literal(properties[i].Wire)});");
         }
 
         writer.Line();
         writer.Open("private static int FieldOf(ref global::System.Text.Json.Utf8JsonReader reader)");
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < properties.Count; i++)
         {
             writer.Line($"if (reader.ValueTextEquals(Name{i})) return {i};");
         }
 
         writer.Line("return Fields.TryGetValue(reader.GetString() ?? string.Empty, out var field) ? field : -1;");
         writer.Close();
+    }
+
+    private static void ReadValue(SourceWriter writer, ModelSpec model)
+    {
+        var properties = model.Properties;
+        writer.Open($"public static {model.TypeName}? ReadValue(ref global::System.Text.Json.Utf8JsonReader reader)");
+        writer.Open("if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)");
+        writer.Line("return null;");
+        writer.Close();
         writer.Line();
-        writer.Open($"public static {typeName}? ReadValue(ref global::System.Text.Json.Utf8JsonReader reader)");
-        writer.Line("if (reader.TokenType == global::System.Text.Json.JsonTokenType.Null)");
-        writer.Line("{");
-        writer.Line("    return null;");
-        writer.Line("}");
-        writer.Line();
-        writer.Line($"global::Defender365.Toolkit.Serialization.DefenderJson.ExpectObject(ref reader, {SourceWriter.Literal(typeName)});");
-        for (var i = 0; i < fields.Count; i++)
+        writer.Line($"global::Defender365.Toolkit.Serialization.DefenderJson.ExpectObject(ref reader, {SourceWriter.Literal(model.TypeName)});");
+        for (var i = 0; i < properties.Count; i++)
         {
-            writer.Line($"{mapper.PropertyType(fields[i].Field.Type)} f{i} = default;");
+            writer.Line($"{properties[i].LocalType} f{i} = default;");
         }
 
         writer.Open("while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)");
         writer.Line("var field = FieldOf(ref reader);");
         writer.Line("reader.Read();");
         writer.Open("switch (field)");
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < properties.Count; i++)
         {
             // Braces: each case gets its own scope for the pattern variables of the read expression.
             writer.Line($"case {i}:");
             writer.Line("{");
-            writer.Line($"    f{i} = {mapper.Read(fields[i].Field.Type)};");
+            writer.Line($"    f{i} = {properties[i].Read};");
             writer.Line("    break;");
             writer.Line("}");
         }
@@ -146,72 +138,30 @@ internal static class ModelEmitter
         writer.Close();
         writer.Close();
         writer.Line();
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < properties.Count; i++)
         {
-            if (fields[i].Field.AlwaysSent)
+            if (properties[i].AlwaysSent)
             {
-                writer.Line($"if (f{i} is null) throw global::Defender365.Toolkit.Serialization.DefenderJson.MissingProperty({SourceWriter.Literal(typeName)}, {SourceWriter.Literal(fields[i].Field.Name)});");
+                writer.Line($"if (f{i} is null) throw global::Defender365.Toolkit.Serialization.DefenderJson.MissingProperty({SourceWriter.Literal(model.TypeName)}, {SourceWriter.Literal(properties[i].Wire)});");
             }
         }
 
-        writer.Line($"return new {typeName}");
+        writer.Line($"return new {model.TypeName}");
         writer.Line("{");
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < properties.Count; i++)
         {
-            var value = fields[i].Field.AlwaysSent && TypeMapper.IsValueType(fields[i].Field.Type) ? $"f{i}.Value" : $"f{i}";
-            writer.Line($"    {fields[i].Property} = {value},");
+            writer.Line($"    {properties[i].Name} = f{i}{(properties[i].Unwrap ? ".Value" : string.Empty)},");
         }
 
         writer.Line("};");
         writer.Close();
-        writer.Line();
-        writer.Open($"public static void WriteValue(global::System.Text.Json.Utf8JsonWriter writer, {typeName} value)");
-        writer.Line("writer.WriteStartObject();");
-        foreach (var (field, property) in fields)
-        {
-            writer.Line(mapper.Write(field.Type, field.Name, "value." + property));
-        }
-
-        writer.Line("writer.WriteEndObject();");
-        writer.Close();
-        writer.Line();
-        writer.Line($"public override {typeName}? Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options) => ReadValue(ref reader);");
-        writer.Line();
-        writer.Line($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, {typeName} value, global::System.Text.Json.JsonSerializerOptions options) => WriteValue(writer, value);");
-        writer.Close();
-        writer.Close();
-        return writer.ToString();
     }
 
-    /// <summary>Fields with unique property names (wire names differing only in case are read as one).</summary>
-    private static List<(CatalogField Field, string Property)> Properties(string typeName, IReadOnlyList<CatalogField> catalogFields)
+    private static string Enum(string ns, EnumSpec spec)
     {
-        var result = new List<(CatalogField, string)>();
-        var wire = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var used = new HashSet<string>(StringComparer.Ordinal) { typeName, "EqualityContract" };
-        foreach (var field in catalogFields)
-        {
-            if (!wire.Add(field.Name))
-            {
-                continue;
-            }
-
-            var property = Names.Pascal(field.Name);
-            while (!used.Add(property))
-            {
-                property += "Value";
-            }
-
-            result.Add((field, property));
-        }
-
-        return result;
-    }
-
-    private static string Enum(GenerationPlan plan, string typeName, IReadOnlyList<string> values)
-    {
+        var typeName = spec.TypeName;
         var writer = Emitter.Header();
-        writer.Open($"namespace {plan.ModelsNamespace}");
+        writer.Open($"namespace {ns}");
         writer.Summary("The documented values, and any value the service sends that is not documented yet (kept as text). Compared case-insensitively.");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open($"public readonly partial struct {typeName} : global::System.IEquatable<{typeName}>");
@@ -221,18 +171,11 @@ internal static class ModelEmitter
         writer.Open($"public {typeName}(string value)");
         writer.Line("_value = value ?? throw new global::System.ArgumentNullException(nameof(value));");
         writer.Close();
-        var members = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { typeName };
-        foreach (var value in values)
+        foreach (var member in spec.Members)
         {
-            var member = Names.Pascal(value);
-            if (!members.Add(member))
-            {
-                continue;
-            }
-
             writer.Line();
-            writer.Line($"/// <summary>The value <c>{SourceWriter.Escape(value)}</c>.</summary>");
-            writer.Line($"public static {typeName} {member} {{ get; }} = new {typeName}({SourceWriter.Literal(value)});");
+            writer.Line($"/// <summary>The value <c>{SourceWriter.Escape(member.Value)}</c>.</summary>");
+            writer.Line($"public static {typeName} {member.Name} {{ get; }} = new {typeName}({SourceWriter.Literal(member.Value)});");
         }
 
         writer.Line();
@@ -261,14 +204,11 @@ internal static class ModelEmitter
         return writer.ToString();
     }
 
-    private static string Context(GenerationPlan plan)
+    private static string Context(ClientSpec spec)
     {
-        var types = plan.Entities.Select(Names.Type)
-            .Concat(plan.Areas.SelectMany(a => a.Operations).Where(o => o.Body is { ContentType: "application/json" }).Select(GenerationPlan.RequestTypeName))
-            .OrderBy(t => t, StringComparer.Ordinal)
-            .ToArray();
+        var types = spec.Models.Select(m => m.TypeName).OrderBy(t => t, StringComparer.Ordinal).ToArray();
         var writer = Emitter.Header();
-        writer.Open($"namespace {plan.ModelsNamespace}");
+        writer.Open($"namespace {spec.ModelsNamespace}");
         writer.Summary("JSON type information for every generated model, built from generated converters (no reflection, trimmable).");
         writer.Line(Emitter.GeneratedCodeAttribute);
         writer.Open("public static partial class DefenderJsonContext");

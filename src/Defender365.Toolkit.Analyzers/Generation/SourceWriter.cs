@@ -40,7 +40,8 @@ internal sealed class SourceWriter
 
     public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
-    public static string Literal(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    /// <summary>A C# string literal of <paramref name="text"/>, escaped by Roslyn's own rules.</summary>
+    public static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
 
     public override string ToString() => _builder.ToString();
 }

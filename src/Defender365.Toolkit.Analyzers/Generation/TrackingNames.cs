@@ -7,4 +7,5 @@ internal static class TrackingNames
     public const string SelectManifest = nameof(SelectManifest);
     public const string Options = nameof(Options);
     public const string BuildSpec = nameof(BuildSpec);
+    public const string BuildClientSpec = nameof(BuildClientSpec);
 }

@@ -13,6 +13,9 @@ internal sealed class TypeMapper
 
     public TypeMapper(string modelsNamespace) => _models = "global::" + modelsNamespace;
 
+    /// <summary>The models namespace as generated code spells it (<c>global::X.Models</c>).</summary>
+    public string Models => _models;
+
     /// <summary>The property type: nullable, since the services omit fields freely.</summary>
     public string PropertyType(string type) =>
         type.StartsWith("array<", StringComparison.Ordinal)

@@ -1,4 +1,7 @@
 using Defender365.Toolkit.Analyzers.Generation;
+using Defender365.Toolkit.Analyzers.Generation.Specs;
+using Defender365.Toolkit.Analyzers.Incremental;
+using Defender365.Toolkit.Analyzers.Manifest;
 using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -27,6 +30,7 @@ public sealed class IncrementalTests
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         Assert.All(IncrementalAssert.Reasons(result, TrackingNames.ParseManifest), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        Assert.All(IncrementalAssert.Reasons(result, TrackingNames.BuildClientSpec), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
         Assert.All(OutputReasons(result), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
         IncrementalAssert.NoRoslynObjectsHeld(result);
     }
@@ -63,7 +67,20 @@ public sealed class IncrementalTests
         var result = driver.RunGenerators(compilation).GetRunResult().Results.Single();
 
         Assert.Contains(IncrementalStepRunReason.Modified, IncrementalAssert.Reasons(result, TrackingNames.BuildSpec));
+        Assert.Contains(IncrementalStepRunReason.Modified, IncrementalAssert.Reasons(result, TrackingNames.BuildClientSpec));
         Assert.Contains(IncrementalStepRunReason.Modified, OutputReasons(result));
         Assert.Contains("TiReadWriteAll", result.GeneratedSources.Single(s => s.HintName == "Defender365.Permissions.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_client_spec_compares_by_value_all_the_way_down()
+    {
+        // The pipeline caches on it: two builds of one manifest must be equal (and hash alike), a different one not.
+        var spec = new GenerationSpec("Contoso.Defender", "Commercial", new[] { new ResourceGrantSpec("MicrosoftThreatProtection", new[] { "Incident.Read.All" }.ToEquatableArray(), EquatableArray<string>.Empty) }.ToEquatableArray());
+        var other = spec with { Resources = new[] { new ResourceGrantSpec("MicrosoftThreatProtection", new[] { "Incident.ReadWrite.All" }.ToEquatableArray(), EquatableArray<string>.Empty) }.ToEquatableArray() };
+
+        Assert.Equal(ClientSpecBuilder.Build(spec), ClientSpecBuilder.Build(spec));
+        Assert.Equal(ClientSpecBuilder.Build(spec).GetHashCode(), ClientSpecBuilder.Build(spec).GetHashCode());
+        Assert.NotEqual(ClientSpecBuilder.Build(spec), ClientSpecBuilder.Build(other));
     }
 }

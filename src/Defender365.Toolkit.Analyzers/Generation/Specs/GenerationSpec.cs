@@ -1,7 +1,7 @@
 using Defender365.Toolkit.Analyzers.Incremental;
 using Defender365.Toolkit.Analyzers.Manifest;
 
-namespace Defender365.Toolkit.Analyzers.Generation.Models;
+namespace Defender365.Toolkit.Analyzers.Generation.Specs;
 
 /// <summary>Everything the emitter needs: the resolved namespace and the declared permissions.</summary>
 /// <remarks>Immutable with structural equality, or incremental caching breaks. Holds no Roslyn object.</remarks>
