@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Rules;
+using Defender365.Toolkit.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -100,7 +101,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixProvider : CodeFixProvider
     // property when the expression runs in an instance member (not in a field initializer, where 'this' is not there).
     private static string? ConfigurationInScope(SemanticModel model, ExpressionSyntax secret, CancellationToken cancellationToken)
     {
-        var configuration = model.Compilation.GetTypeByMetadataName("Microsoft.Extensions.Configuration.IConfiguration");
+        var configuration = model.Compilation.GetBestType("Microsoft.Extensions.Configuration.IConfiguration");
         if (configuration is null)
         {
             return null;

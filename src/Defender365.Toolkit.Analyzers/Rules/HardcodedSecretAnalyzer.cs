@@ -54,9 +54,6 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         description: "A secret in source code is in every clone, build log, package and backup of the repository, and cannot be rotated without a release. Read it at run time from configuration (user-secrets in development), an environment variable, a key vault, or use a certificate.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.HardcodedSecret));
 
-    // Separates the text of string pieces around an interpolation hole or a non-constant operand: no format crosses it.
-    private const char Hole = '\u0001';
-
     // Shortest string any check can match: names need the minimum length, formats at least this much.
     private const int ShortestCandidate = 6;
 
@@ -89,7 +86,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             var options = SecretRuleOptions.From(provider.GetOptions(tree));
 
             HashSet<SyntaxNode>? concatenations = null;
-            foreach (var token in SourceScan.StringTokens(root, text))
+            foreach (var token in SourceScan.StringTokens(root, text, context.FilterSpan))
             {
                 if (token.Parent is not ExpressionSyntax expression)
                 {
@@ -97,7 +94,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 }
 
                 // Pieces of a concatenation are judged together, once, at the top of the expression.
-                var top = TopOfConcatenation(expression);
+                var top = StringFolding.TopOfConcatenation(expression);
                 if (top.Parent is InterpolationSyntax || (top != expression && !(concatenations ??= []).Add(top)))
                 {
                     continue;
@@ -106,7 +103,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 AnalyzeString(context, top, options);
             }
 
-            foreach (var (_, arguments) in SourceScan.CallsNamedWith(root, text, CredentialCallWords, StringComparison.OrdinalIgnoreCase))
+            foreach (var (_, arguments) in SourceScan.CallsNamedWith(root, text, CredentialCallWords, StringComparison.OrdinalIgnoreCase, context.FilterSpan))
             {
                 foreach (var argument in arguments.Arguments)
                 {
@@ -130,7 +127,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             // Additions of numbers and of variables only: nothing to collect.
-            if (node is BinaryExpressionSyntax addition && !HasStringOperand(addition))
+            if (node is BinaryExpressionSyntax addition && !StringFolding.HasStringOperand(addition))
             {
                 return;
             }
@@ -138,7 +135,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             var pieces = new List<(SyntaxNode Node, int Start)>(4);
             var text = new StringBuilder();
             var holes = new List<ExpressionSyntax>();
-            if (!Collect(node, pieces, text, holes) || text.Length < ShortestCandidate)
+            if (!StringFolding.Collect(node, pieces, text, holes) || text.Length < ShortestCandidate)
             {
                 return;
             }
@@ -149,7 +146,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             {
                 value = joined;
             }
-            else if (holes.TrueForAll(h => h is IdentifierNameSyntax or MemberAccessExpressionSyntax) && NoWhitespace(joined)
+            else if (holes.TrueForAll(h => h is IdentifierNameSyntax or MemberAccessExpressionSyntax) && StringFolding.NoWhitespace(joined)
                      && IsConstantString(context, node, out var folded))
             {
                 // Prefix + "8Q~…", $"{Prefix}…": constants fold to one value, judged whole.
@@ -161,7 +158,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 // replaced on its own.
                 if (options.KnownFormats && SecretFormats.Find(joined) is { } partial)
                 {
-                    Report(context, PieceAt(pieces, partial.Start), partial.Kind, SecretFormats.ConfigurationKeyOf(partial.Kind), fixable: false);
+                    Report(context, StringFolding.PieceAt(pieces, partial.Start), partial.Kind, SecretFormats.ConfigurationKeyOf(partial.Kind), fixable: false);
                 }
 
                 return;
@@ -175,14 +172,14 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         {
             if (options.KnownFormats && SecretFormats.Find(value) is { } match)
             {
-                var named = FindTarget(context, node);
+                var named = SecretTargets.Find(context.SemanticModel, node, context.CancellationToken);
                 Report(context, node, match.Kind, named is null ? SecretFormats.ConfigurationKeyOf(match.Kind) : ConfigurationKeys.For(named.Name), IsReplaceable(node));
                 return;
             }
 
             // Length, whitespace and shape dismiss most strings before any name is looked at.
             if (SecretValues.IsPlausibleSecret(value, options)
-                && FindTarget(context, node) is { } target
+                && SecretTargets.Find(context.SemanticModel, node, context.CancellationToken) is { } target
                 && SecretNames.IsSecretName(target.Name, options))
             {
                 Report(context, node, target.Description, ConfigurationKeys.For(target.Name), IsReplaceable(node));
@@ -217,7 +214,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             }
 
             if (SecretValues.IsPlausibleSecret(value, options)
-                && ArgumentTarget(context, argument) is { } target
+                && SecretTargets.OfArgument(context.SemanticModel, argument, context.CancellationToken) is { } target
                 && SecretNames.IsSecretName(target.Name, options))
             {
                 Report(context, argument.Expression, $"{target.Description}, through constant '{symbol.Name}'", ConfigurationKeys.For(target.Name), fixable: false);
@@ -232,103 +229,11 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(Rule, node.GetLocation(), properties, what));
         }
 
-        // The outermost addition a string is part of ("a" + B + "c"), through parentheses; the string itself otherwise.
-        private static ExpressionSyntax TopOfConcatenation(ExpressionSyntax node)
-        {
-            var top = node;
-            for (var parent = node.Parent; parent is ParenthesizedExpressionSyntax || parent.IsKind(SyntaxKind.AddExpression); parent = parent.Parent)
-            {
-                if (parent is BinaryExpressionSyntax addition)
-                {
-                    top = addition;
-                }
-            }
-
-            return top;
-        }
-
-        /// <summary>
-        /// The text of a string expression: literal pieces in order, <see cref="Hole"/> where a value is not literal.
-        /// False when the expression is an addition that involves no string literal (numbers, non-string operands).
-        /// </summary>
-        private static bool Collect(ExpressionSyntax node, List<(SyntaxNode Node, int Start)> pieces, StringBuilder text, List<ExpressionSyntax> holes)
-        {
-            switch (node)
-            {
-                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.StringLiteralExpression) || literal.IsKind(SyntaxKind.Utf8StringLiteralExpression):
-                    pieces.Add((literal, text.Length));
-                    text.Append(literal.Token.ValueText);
-                    return true;
-                case InterpolatedStringExpressionSyntax interpolated:
-                    foreach (var content in interpolated.Contents)
-                    {
-                        if (content is InterpolatedStringTextSyntax part)
-                        {
-                            pieces.Add((part, text.Length));
-                            text.Append(part.TextToken.ValueText);
-                        }
-                        else
-                        {
-                            holes.Add(((InterpolationSyntax)content).Expression);
-                            text.Append(Hole);
-                        }
-                    }
-
-                    return true;
-                case ParenthesizedExpressionSyntax parenthesized:
-                    return Collect(parenthesized.Expression, pieces, text, holes);
-                case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression):
-                    var left = Collect(binary.Left, pieces, text, holes);
-                    var right = Collect(binary.Right, pieces, text, holes);
-                    return left || right;
-                default:
-                    holes.Add(node);
-                    text.Append(Hole);
-                    return false;
-            }
-        }
-
-        private static bool HasStringOperand(ExpressionSyntax node) => node switch
-        {
-            LiteralExpressionSyntax literal => literal.IsKind(SyntaxKind.StringLiteralExpression) || literal.IsKind(SyntaxKind.Utf8StringLiteralExpression),
-            InterpolatedStringExpressionSyntax => true,
-            ParenthesizedExpressionSyntax parenthesized => HasStringOperand(parenthesized.Expression),
-            BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression) => HasStringOperand(binary.Left) || HasStringOperand(binary.Right),
-            _ => false,
-        };
-
-        private static SyntaxNode PieceAt(List<(SyntaxNode Node, int Start)> pieces, int offset)
-        {
-            var found = pieces[0].Node;
-            foreach (var (piece, start) in pieces)
-            {
-                if (start <= offset)
-                {
-                    found = piece;
-                }
-            }
-
-            return found;
-        }
-
         private static bool IsConstantString(SemanticModelAnalysisContext context, ExpressionSyntax node, out string? value)
         {
             var constant = context.SemanticModel.GetConstantValue(node, context.CancellationToken);
             value = constant is { HasValue: true, Value: string text } ? text : null;
             return value is not null;
-        }
-
-        private static bool NoWhitespace(string text)
-        {
-            foreach (var c in text)
-            {
-                if (char.IsWhiteSpace(c))
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         // Constant contexts (default parameter values, attribute arguments, case labels, patterns) take no run-time lookup.
@@ -348,177 +253,5 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             return true;
         }
 
-        /// <summary>Where a value ends up: the name that decides whether it is a secret, and how to say it.</summary>
-        private static Target? FindTarget(SemanticModelAnalysisContext context, ExpressionSyntax node)
-        {
-            SyntaxNode current = node;
-            var parent = node.Parent;
-
-            // Through parentheses, casts, ?:, ??, switch arms and array initializers: `env ?? "fallback"` and
-            // `Passwords = { "…" }` still put the literal in the target.
-            while (true)
-            {
-                switch (parent)
-                {
-                    case ParenthesizedExpressionSyntax or CastExpressionSyntax or SwitchExpressionArmSyntax or SwitchExpressionSyntax
-                        or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax:
-                    case ConditionalExpressionSyntax conditional when conditional.Condition != current:
-                    case BinaryExpressionSyntax coalesce when coalesce.IsKind(SyntaxKind.CoalesceExpression) && coalesce.Right == current:
-                    case InitializerExpressionSyntax array when array.IsKind(SyntaxKind.ArrayInitializerExpression):
-                        current = parent;
-                        parent = parent.Parent;
-                        continue;
-                }
-
-                break;
-            }
-
-            switch (parent)
-            {
-                case ArgumentSyntax { Parent: TupleExpressionSyntax tuple } element:
-                    return TupleElementName(element, tuple) is { } elementName ? Assigned(elementName) : null;
-                case ArgumentSyntax argument:
-                    return ArgumentTarget(context, argument);
-                case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }:
-                    return Assigned(declarator.Identifier.ValueText);
-                case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property }:
-                    return Assigned(property.Identifier.ValueText);
-                case EqualsValueClauseSyntax { Parent: ParameterSyntax parameter }:
-                    return new Target(parameter.Identifier.ValueText, $"default value of '{parameter.Identifier.ValueText}'");
-                case AssignmentExpressionSyntax assignment when assignment.Right == current:
-                    return NameOf(assignment.Left) is { } assigned ? Assigned(assigned) : null;
-                case AnonymousObjectMemberDeclaratorSyntax { NameEquals: { } nameEquals }:
-                    return Assigned(nameEquals.Name.Identifier.ValueText);
-                case ArrowExpressionClauseSyntax or ReturnStatementSyntax:
-                    return MemberName(parent) is { } member ? new Target(member, $"returned by '{member}'") : null;
-                case BinaryExpressionSyntax comparison when comparison.IsKind(SyntaxKind.EqualsExpression) || comparison.IsKind(SyntaxKind.NotEqualsExpression):
-                    var other = comparison.Left == current ? comparison.Right : comparison.Left;
-                    return NameOf(other) is { } compared ? new Target(compared, $"compared with '{compared}'") : null;
-                case InitializerExpressionSyntax pair when pair.IsKind(SyntaxKind.ComplexElementInitializerExpression)
-                                                           && pair.Expressions.Count == 2 && pair.Expressions[1] == current
-                                                           && pair.Expressions[0] is LiteralExpressionSyntax { Token.Value: string key }:
-                    // { "client_secret", "…" } in a collection initializer: the key names the value.
-                    return new Target(key, $"stored under '{key}'");
-                default:
-                    return null;
-            }
-
-            static Target Assigned(string name) => new(name, $"assigned to '{name}'");
-        }
-
-        // The name a tuple element lands in, from syntax alone: (clientSecret: "…"), var (user, password) = (…, "…"),
-        // (user, password) = (…), (string Id, string Secret) pair = (…).
-        private static string? TupleElementName(ArgumentSyntax element, TupleExpressionSyntax tuple)
-        {
-            if (element.NameColon is { } named)
-            {
-                return named.Name.Identifier.ValueText;
-            }
-
-            var index = tuple.Arguments.IndexOf(element);
-            switch (tuple.Parent)
-            {
-                case AssignmentExpressionSyntax assignment when assignment.Right == tuple:
-                    return assignment.Left switch
-                    {
-                        TupleExpressionSyntax targets when index < targets.Arguments.Count => targets.Arguments[index].Expression switch
-                        {
-                            DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax declared } => declared.Identifier.ValueText,
-                            var existing => NameOf(existing),
-                        },
-                        DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax variables } when index < variables.Variables.Count
-                            => (variables.Variables[index] as SingleVariableDesignationSyntax)?.Identifier.ValueText,
-                        _ => null,
-                    };
-                case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: TupleTypeSyntax type } } }
-                    when index < type.Elements.Count && type.Elements[index].Identifier.ValueText is { Length: > 0 } elementName:
-                    return elementName;
-                default:
-                    return null;
-            }
-        }
-
-        private static Target? ArgumentTarget(SemanticModelAnalysisContext context, ArgumentSyntax argument)
-        {
-            if (argument.Parent is not BaseArgumentListSyntax list || list.Parent is not { } call)
-            {
-                return null;
-            }
-
-            // One semantic query per argument: the called method gives both the pair shape and the parameter name.
-            if (context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol method)
-            {
-                return null;
-            }
-
-            var index = list.Arguments.IndexOf(argument);
-
-            // Add("client_secret", …), new KeyValuePair<,>("Password", …), headers.Add("X-Api-Key", …),
-            // SetEnvironmentVariable("CLIENT_SECRET", …): a literal first argument names the second.
-            if (index == 1 && list.Arguments.Count == 2 && argument.NameColon is null
-                && method.Parameters.Length == 2 && method.Parameters[1].Name == "value"
-                && list.Arguments[0].Expression is LiteralExpressionSyntax { Token.Value: string key })
-            {
-                return new Target(key, $"stored under '{key}'");
-            }
-
-            IParameterSymbol? parameter = null;
-            if (argument.NameColon is { } nameColon)
-            {
-                foreach (var candidate in method.Parameters)
-                {
-                    if (candidate.Name == nameColon.Name.Identifier.ValueText)
-                    {
-                        parameter = candidate;
-                    }
-                }
-            }
-            else if (method.Parameters.Length > 0)
-            {
-                parameter = method.Parameters[System.Math.Min(index, method.Parameters.Length - 1)];
-            }
-
-            if (parameter is null)
-            {
-                return null;
-            }
-
-            var callee = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
-            return new Target(parameter.Name, $"passed as '{parameter.Name}' to '{callee}'");
-        }
-
-        private static string? NameOf(ExpressionSyntax expression) => expression switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-
-            // config["Defender:ClientSecret"] = …, ["client_secret"] = … in an object initializer: the key is the name.
-            ElementAccessExpressionSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax { Token.Value: string key } }] } => key,
-            ImplicitElementAccessSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax { Token.Value: string key } }] } => key,
-            _ => null,
-        };
-
-        private static string? MemberName(SyntaxNode node)
-        {
-            for (var current = node.Parent; current is not null; current = current.Parent)
-            {
-                switch (current)
-                {
-                    case PropertyDeclarationSyntax property:
-                        return property.Identifier.ValueText;
-                    case MethodDeclarationSyntax method:
-                        return method.Identifier.ValueText;
-                    case LocalFunctionStatementSyntax local:
-                        return local.Identifier.ValueText;
-                    case AnonymousFunctionExpressionSyntax or TypeDeclarationSyntax:
-                        return null;
-                }
-            }
-
-            return null;
-        }
-
-        private sealed record Target(string Name, string Description);
     }
 }

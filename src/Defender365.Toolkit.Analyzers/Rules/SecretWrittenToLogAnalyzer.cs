@@ -53,7 +53,7 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
         var root = tree.GetRoot(context.CancellationToken);
         var text = tree.GetText(context.CancellationToken).ToString();
         var options = SecretRuleOptions.From(context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree));
-        foreach (var (name, arguments) in SourceScan.CallsNamedWith(root, text, SinkWords, StringComparison.Ordinal))
+        foreach (var (name, arguments) in SourceScan.CallsNamedWith(root, text, SinkWords, StringComparison.Ordinal, context.FilterSpan))
         {
             if (arguments.Parent is InvocationExpressionSyntax invocation)
             {

@@ -55,7 +55,7 @@ public sealed class TlsValidationDisabledAnalyzer : DiagnosticAnalyzer
         var tree = context.SemanticModel.SyntaxTree;
         var root = tree.GetRoot(context.CancellationToken);
         var text = tree.GetText(context.CancellationToken).ToString();
-        foreach (var name in SourceScan.IdentifiersContaining(root, text, CallbackWord, StringComparison.Ordinal))
+        foreach (var name in SourceScan.IdentifiersContaining(root, text, CallbackWord, StringComparison.Ordinal, context.FilterSpan))
         {
             if (CallbackProperties.Contains(name.ValueText) && AssignmentTo(name) is { } assignment)
             {

@@ -6,6 +6,7 @@ using System.Threading;
 using Defender365.Toolkit.Analyzers.Catalog;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Manifest;
+using Defender365.Toolkit.Analyzers.Symbols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -78,8 +79,8 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var attribute = start.Compilation.GetTypeByMetadataName("Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute");
-            var httpClient = start.Compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
+            var attribute = start.Compilation.GetBestType("Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute");
+            var httpClient = start.Compilation.GetBestType("System.Net.Http.HttpClient");
             if (attribute is null && httpClient is null)
             {
                 return;
@@ -127,106 +128,24 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// A literal or interpolated absolute URL of a Defender or Graph host, given to <c>HttpClient</c>
-        /// (<c>GetAsync</c>, <c>PostAsync</c>, <c>GetFromJsonAsync</c>, …) or to <c>new HttpRequestMessage(HttpMethod.X, …)</c>,
-        /// directly or through <c>new Uri(…)</c>: mapped through the catalog's path templates to its operation and checked
-        /// like a generated call. Syntax first: only a string naming a known host reaches the semantic model.
+        /// A literal or interpolated URL of a Defender or Graph host given to <c>HttpClient</c> or
+        /// <c>HttpRequestMessage</c> (<see cref="RawHttpCalls"/>): mapped through the catalog's path templates to its
+        /// operation and checked like a generated call.
         /// </summary>
         public void AnalyzeRawUrl(SyntaxNodeAnalysisContext context)
         {
-            var node = (ExpressionSyntax)context.Node;
-            if (node.Parent is InterpolationSyntax || UrlPattern(node) is not { } url
-                || !OperationMatcher.TrySplitUrl(url, out var host, out _) || !OperationMatcher.Instance.IsKnownHost(host))
+            if (RawHttpCalls.Read(context.SemanticModel, (ExpressionSyntax)context.Node, _httpClient!, context.CancellationToken) is not { } call)
             {
                 return;
             }
 
-            SyntaxNode argumentOf = node;
-            while (argumentOf.Parent is ParenthesizedExpressionSyntax)
-            {
-                argumentOf = argumentOf.Parent;
-            }
-
-            // new Uri("https://…")
-            if (argumentOf.Parent is ArgumentSyntax { Parent.Parent: ObjectCreationExpressionSyntax uri } && uri.Type.ToString() is "Uri" or "System.Uri")
-            {
-                argumentOf = uri;
-            }
-
-            if (argumentOf.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: { } call } arguments } || HttpMethodOf(context, call, arguments) is not { } method)
-            {
-                return;
-            }
-
-            var requirement = _rawRequirements.GetOrAdd(method + " " + url, _ => OperationMatcher.Instance.Match(method, url) is { } match
+            var requirement = _rawRequirements.GetOrAdd(call.Method + " " + call.Url, _ => OperationMatcher.Instance.Match(call.Method, call.Url) is { } match
                 ? Require(match.Resource, match.Operation.ApplicationPermissions, match.Operation.Name)
                 : null);
             if (requirement is not null)
             {
-                Count(context.ReportDiagnostic, requirement, node.GetLocation(), requirement.Operation!);
+                Count(context.ReportDiagnostic, requirement, context.Node.GetLocation(), requirement.Operation!);
             }
-        }
-
-        // The text of the URL with OperationMatcher.Unknown for each hole; null for anything else.
-        private static string? UrlPattern(ExpressionSyntax node)
-        {
-            if (node is LiteralExpressionSyntax literal)
-            {
-                return literal.Token.ValueText;
-            }
-
-            var builder = new System.Text.StringBuilder();
-            foreach (var content in ((InterpolatedStringExpressionSyntax)node).Contents)
-            {
-                if (content is InterpolatedStringTextSyntax text)
-                {
-                    builder.Append(text.TextToken.ValueText);
-                }
-                else
-                {
-                    builder.Append(OperationMatcher.Unknown);
-                }
-            }
-
-            return builder.ToString();
-        }
-
-        /// <summary>The HTTP method of an HttpClient call or HttpRequestMessage creation taking the URL; null otherwise.</summary>
-        private string? HttpMethodOf(SyntaxNodeAnalysisContext context, SyntaxNode call, ArgumentListSyntax arguments)
-        {
-            if (call is ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax)
-            {
-                if (context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol { ContainingType.Name: "HttpRequestMessage" }
-                    || arguments.Arguments.Count < 2)
-                {
-                    return null;
-                }
-
-                return arguments.Arguments[0].Expression switch
-                {
-                    MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name } => name.ToUpperInvariant(),
-                    ObjectCreationExpressionSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax { Token.Value: string verb } }] } => verb.ToUpperInvariant(),
-                    _ => null,
-                };
-            }
-
-            if (call is not InvocationExpressionSyntax
-                || context.SemanticModel.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol method
-                || !(SymbolEqualityComparer.Default.Equals(method.ContainingType, _httpClient)
-                     || (method.IsExtensionMethod && SymbolEqualityComparer.Default.Equals(method.ReducedFrom?.Parameters[0].Type ?? method.Parameters[0].Type, _httpClient))))
-            {
-                return null;
-            }
-
-            foreach (var verb in new[] { "Get", "Post", "Put", "Patch", "Delete" })
-            {
-                if (method.Name.StartsWith(verb, System.StringComparison.Ordinal))
-                {
-                    return verb.ToUpperInvariant();
-                }
-            }
-
-            return null;
         }
 
         private Requirement Require(CatalogResource resource, IReadOnlyList<string> anyOf, string? operation)

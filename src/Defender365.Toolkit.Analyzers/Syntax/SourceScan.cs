@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Defender365.Toolkit.Analyzers.Syntax;
 
@@ -20,11 +21,13 @@ internal static class SourceScan
     /// </summary>
     /// <param name="root">The file's root node.</param>
     /// <param name="text">The file's text (the same the root was parsed from).</param>
-    public static IEnumerable<SyntaxToken> StringTokens(SyntaxNode root, string text)
+    /// <param name="within">Only this part of the file (the IDE asks for the span on screen); null for all of it.</param>
+    public static IEnumerable<SyntaxToken> StringTokens(SyntaxNode root, string text, TextSpan? within = null)
     {
         var scope = root;
-        var position = text.IndexOf('"');
-        while (position >= 0)
+        var (start, end) = Bounds(root, text, within);
+        var position = text.IndexOf('"', start);
+        while (position >= 0 && position < end)
         {
             var token = FindToken(ref scope, position);
             int next;
@@ -55,16 +58,17 @@ internal static class SourceScan
     /// <param name="text">The file's text (the same the root was parsed from).</param>
     /// <param name="words">Fragments to look for.</param>
     /// <param name="comparison">How to compare: ordinal, case-sensitive or not.</param>
-    public static IEnumerable<SyntaxToken> IdentifiersContaining(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison) =>
-        Identifiers(root, text, words, comparison, callsOnly: false);
+    /// <param name="within">Only this part of the file; null for all of it.</param>
+    public static IEnumerable<SyntaxToken> IdentifiersContaining(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison, TextSpan? within = null) =>
+        Identifiers(root, text, words, comparison, callsOnly: false, within);
 
     /// <summary>
     /// The calls and object creations whose name contains one of <paramref name="words"/> (<c>x.WithClientSecret(…)</c>,
     /// <c>new ClientSecretCredential(…)</c>), each once: the name's token and the argument list.
     /// </summary>
-    public static IEnumerable<(SyntaxToken Name, ArgumentListSyntax Arguments)> CallsNamedWith(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison)
+    public static IEnumerable<(SyntaxToken Name, ArgumentListSyntax Arguments)> CallsNamedWith(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison, TextSpan? within = null)
     {
-        foreach (var name in Identifiers(root, text, words, comparison, callsOnly: true))
+        foreach (var name in Identifiers(root, text, words, comparison, callsOnly: true, within))
         {
             if (CallNamedBy(name) is { } arguments)
             {
@@ -97,14 +101,15 @@ internal static class SourceScan
     // An identifier such as ClientSecretCredential holds several words: it is returned for the first only. With
     // callsOnly, a name not followed by "(" in the text is passed over without looking at the tree (most hits, such as
     // cancellationToken, are parameters and arguments, not calls).
-    private static IEnumerable<SyntaxToken> Identifiers(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison, bool callsOnly)
+    private static IEnumerable<SyntaxToken> Identifiers(SyntaxNode root, string text, IReadOnlyList<string> words, StringComparison comparison, bool callsOnly, TextSpan? within)
     {
         HashSet<int>? seen = null;
+        var (start, end) = Bounds(root, text, within);
         foreach (var word in words)
         {
             var scope = root;
-            var position = text.IndexOf(word, comparison);
-            while (position >= 0)
+            var position = text.IndexOf(word, start, comparison);
+            while (position >= 0 && position < end)
             {
                 var next = IdentifierEnd(text, position + word.Length);
                 if (!callsOnly || IsFollowedByArgumentList(text, next))
@@ -123,6 +128,20 @@ internal static class SourceScan
                 position = next < text.Length ? text.IndexOf(word, next, comparison) : -1;
             }
         }
+    }
+
+    // The part of the text to search: a token the span starts inside is searched whole (a string or name cut by the
+    // span's start is still found at its first character).
+    private static (int Start, int End) Bounds(SyntaxNode root, string text, TextSpan? within)
+    {
+        if (within is not { } span)
+        {
+            return (0, text.Length);
+        }
+
+        var start = Math.Min(span.Start, text.Length);
+        var token = root.FindToken(start);
+        return (Math.Min(start, token.Span.Contains(start) ? token.SpanStart : start), Math.Min(span.End, text.Length));
     }
 
     // Hits come in text order and often close together (one statement, one method): the search starts from the last

@@ -1,0 +1,187 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Defender365.Toolkit.Analyzers.Secrets;
+
+/// <summary>
+/// Where a string value lands, which decides whether it is a secret: the variable, field, property, parameter,
+/// configuration or dictionary key, tuple element, comparison or member that receives it, and how to say so in a
+/// message. Syntax first; the semantic model is asked only for an argument (the called method's parameter).
+/// </summary>
+internal static class SecretTargets
+{
+    /// <summary>Where a value ends up: the name that decides whether it is a secret, and how to say it.</summary>
+    public static SecretTarget? Find(SemanticModel model, ExpressionSyntax node, System.Threading.CancellationToken cancellationToken)
+    {
+        SyntaxNode current = node;
+        var parent = node.Parent;
+
+        // Through parentheses, casts, ?:, ??, switch arms and array initializers: `env ?? "fallback"` and
+        // `Passwords = { "…" }` still put the literal in the target.
+        while (true)
+        {
+            switch (parent)
+            {
+                case ParenthesizedExpressionSyntax or CastExpressionSyntax or SwitchExpressionArmSyntax or SwitchExpressionSyntax
+                    or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax:
+                case ConditionalExpressionSyntax conditional when conditional.Condition != current:
+                case BinaryExpressionSyntax coalesce when coalesce.IsKind(SyntaxKind.CoalesceExpression) && coalesce.Right == current:
+                case InitializerExpressionSyntax array when array.IsKind(SyntaxKind.ArrayInitializerExpression):
+                    current = parent;
+                    parent = parent.Parent;
+                    continue;
+            }
+
+            break;
+        }
+
+        switch (parent)
+        {
+            case ArgumentSyntax { Parent: TupleExpressionSyntax tuple } element:
+                return TupleElementName(element, tuple) is { } elementName ? Assigned(elementName) : null;
+            case ArgumentSyntax argument:
+                return OfArgument(model, argument, cancellationToken);
+            case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }:
+                return Assigned(declarator.Identifier.ValueText);
+            case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property }:
+                return Assigned(property.Identifier.ValueText);
+            case EqualsValueClauseSyntax { Parent: ParameterSyntax parameter }:
+                return new SecretTarget(parameter.Identifier.ValueText, $"default value of '{parameter.Identifier.ValueText}'");
+            case AssignmentExpressionSyntax assignment when assignment.Right == current:
+                return NameOf(assignment.Left) is { } assigned ? Assigned(assigned) : null;
+            case AnonymousObjectMemberDeclaratorSyntax { NameEquals: { } nameEquals }:
+                return Assigned(nameEquals.Name.Identifier.ValueText);
+            case ArrowExpressionClauseSyntax or ReturnStatementSyntax:
+                return MemberName(parent) is { } member ? new SecretTarget(member, $"returned by '{member}'") : null;
+            case BinaryExpressionSyntax comparison when comparison.IsKind(SyntaxKind.EqualsExpression) || comparison.IsKind(SyntaxKind.NotEqualsExpression):
+                var other = comparison.Left == current ? comparison.Right : comparison.Left;
+                return NameOf(other) is { } compared ? new SecretTarget(compared, $"compared with '{compared}'") : null;
+            case InitializerExpressionSyntax pair when pair.IsKind(SyntaxKind.ComplexElementInitializerExpression)
+                                                       && pair.Expressions.Count == 2 && pair.Expressions[1] == current
+                                                       && pair.Expressions[0] is LiteralExpressionSyntax { Token.Value: string key }:
+                // { "client_secret", "…" } in a collection initializer: the key names the value.
+                return new SecretTarget(key, $"stored under '{key}'");
+            default:
+                return null;
+        }
+
+        static SecretTarget Assigned(string name) => new(name, $"assigned to '{name}'");
+    }
+
+    // The name a tuple element lands in, from syntax alone: (clientSecret: "…"), var (user, password) = (…, "…"),
+    // (user, password) = (…), (string Id, string Secret) pair = (…).
+    private static string? TupleElementName(ArgumentSyntax element, TupleExpressionSyntax tuple)
+    {
+        if (element.NameColon is { } named)
+        {
+            return named.Name.Identifier.ValueText;
+        }
+
+        var index = tuple.Arguments.IndexOf(element);
+        switch (tuple.Parent)
+        {
+            case AssignmentExpressionSyntax assignment when assignment.Right == tuple:
+                return assignment.Left switch
+                {
+                    TupleExpressionSyntax targets when index < targets.Arguments.Count => targets.Arguments[index].Expression switch
+                    {
+                        DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax declared } => declared.Identifier.ValueText,
+                        var existing => NameOf(existing),
+                    },
+                    DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax variables } when index < variables.Variables.Count
+                        => (variables.Variables[index] as SingleVariableDesignationSyntax)?.Identifier.ValueText,
+                    _ => null,
+                };
+            case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: TupleTypeSyntax type } } }
+                when index < type.Elements.Count && type.Elements[index].Identifier.ValueText is { Length: > 0 } elementName:
+                return elementName;
+            default:
+                return null;
+        }
+    }
+
+    public static SecretTarget? OfArgument(SemanticModel model, ArgumentSyntax argument, System.Threading.CancellationToken cancellationToken)
+    {
+        if (argument.Parent is not BaseArgumentListSyntax list || list.Parent is not { } call)
+        {
+            return null;
+        }
+
+        // One semantic query per argument: the called method gives both the pair shape and the parameter name.
+        if (model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method)
+        {
+            return null;
+        }
+
+        var index = list.Arguments.IndexOf(argument);
+
+        // Add("client_secret", …), new KeyValuePair<,>("Password", …), headers.Add("X-Api-Key", …),
+        // SetEnvironmentVariable("CLIENT_SECRET", …): a literal first argument names the second.
+        if (index == 1 && list.Arguments.Count == 2 && argument.NameColon is null
+            && method.Parameters.Length == 2 && method.Parameters[1].Name == "value"
+            && list.Arguments[0].Expression is LiteralExpressionSyntax { Token.Value: string key })
+        {
+            return new SecretTarget(key, $"stored under '{key}'");
+        }
+
+        IParameterSymbol? parameter = null;
+        if (argument.NameColon is { } nameColon)
+        {
+            foreach (var candidate in method.Parameters)
+            {
+                if (candidate.Name == nameColon.Name.Identifier.ValueText)
+                {
+                    parameter = candidate;
+                }
+            }
+        }
+        else if (method.Parameters.Length > 0)
+        {
+            parameter = method.Parameters[System.Math.Min(index, method.Parameters.Length - 1)];
+        }
+
+        if (parameter is null)
+        {
+            return null;
+        }
+
+        var callee = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
+        return new SecretTarget(parameter.Name, $"passed as '{parameter.Name}' to '{callee}'");
+    }
+
+    private static string? NameOf(ExpressionSyntax expression) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+
+        // config["Defender:ClientSecret"] = …, ["client_secret"] = … in an object initializer: the key is the name.
+        ElementAccessExpressionSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax { Token.Value: string key } }] } => key,
+        ImplicitElementAccessSyntax { ArgumentList.Arguments: [{ Expression: LiteralExpressionSyntax { Token.Value: string key } }] } => key,
+        _ => null,
+    };
+
+    private static string? MemberName(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case PropertyDeclarationSyntax property:
+                    return property.Identifier.ValueText;
+                case MethodDeclarationSyntax method:
+                    return method.Identifier.ValueText;
+                case LocalFunctionStatementSyntax local:
+                    return local.Identifier.ValueText;
+                case AnonymousFunctionExpressionSyntax or TypeDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>The name a value lands in, and how the message says where (<c>passed as 'clientSecret' to 'WithClientSecret'</c>).</summary>
+internal sealed record SecretTarget(string Name, string Description);
