@@ -1,6 +1,6 @@
 using Defender365.Toolkit.Analyzers.Rules;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Defender365.Toolkit.CodeFixes;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using Microsoft.CodeAnalysis.Text;
@@ -27,18 +27,18 @@ public sealed class AddPermissionToManifestCodeFixTests
         """;
 
     // source: C# with each expected DEF2001 marked {|DEF2001:Name|}.
-    private static async Task VerifyAsync(string source, string manifest, string fixedManifest, int diagnostics, bool fixAll = false, string manifestPath = "/0/defender-scopes.json")
+    private static async Task VerifyAsync(string source, string manifest, string fixedManifest, int diagnostics, bool fixAll = false, string manifestPath = RuleTest.ManifestPath)
     {
         var test = new CSharpCodeFixTest<UndeclaredPermissionAnalyzer, AddPermissionToManifestCodeFixProvider, DefaultVerifier>
         {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
+            ReferenceAssemblies = RuleTest.ReferenceAssemblies,
             TestState =
             {
                 Sources = { source, Api },
                 AdditionalFiles = { (manifestPath, SourceText.From(manifest)) },
                 // As the package's targets give an AdditionalFiles item marked Defender365Manifest="true".
                 AnalyzerConfigFiles = { ("/.globalconfig", $"is_global = true\n\n[{manifestPath}]\nbuild_metadata.AdditionalFiles.Defender365Manifest = true\n") },
-                AdditionalReferences = { MetadataReference.CreateFromFile(typeof(Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute).Assembly.Location) },
+                AdditionalReferences = { RuleTest.Toolkit },
             },
             FixedState =
             {

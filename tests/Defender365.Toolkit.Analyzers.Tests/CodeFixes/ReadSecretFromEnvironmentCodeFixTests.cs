@@ -1,7 +1,6 @@
 using Defender365.Toolkit.Analyzers.Rules;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Defender365.Toolkit.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp.Testing;
-using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.CodeFixes;
 
@@ -13,14 +12,9 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
 {
     private static Task VerifyAsync(string source, string fixedSource, int iterations = 1)
     {
-        var test = new CSharpCodeFixTest<HardcodedSecretAnalyzer, ReadSecretFromEnvironmentCodeFixProvider, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestCode = source,
-            FixedCode = fixedSource,
-            NumberOfFixAllIterations = iterations,
-            CodeActionEquivalenceKey = nameof(ReadSecretFromEnvironmentCodeFixProvider),
-        };
+        var test = RuleTest.Fix<HardcodedSecretAnalyzer, ReadSecretFromEnvironmentCodeFixProvider>(source, fixedSource);
+        test.NumberOfFixAllIterations = iterations;
+        test.CodeActionEquivalenceKey = nameof(ReadSecretFromEnvironmentCodeFixProvider);
         return test.RunAsync();
     }
 
@@ -203,12 +197,6 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
                 static void Connect(string password = {|DEF3001:"default-pw-1"|}) { }
             }
             """;
-        var test = new CSharpCodeFixTest<HardcodedSecretAnalyzer, ReadSecretFromEnvironmentCodeFixProvider, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestCode = source,
-            FixedCode = source,
-        };
-        await test.RunAsync();
+        await RuleTest.Fix<HardcodedSecretAnalyzer, ReadSecretFromEnvironmentCodeFixProvider>(source, source).RunAsync();
     }
 }

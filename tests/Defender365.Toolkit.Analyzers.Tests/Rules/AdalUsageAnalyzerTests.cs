@@ -1,5 +1,5 @@
 using Defender365.Toolkit.Analyzers.Rules;
-using Microsoft.CodeAnalysis.CSharp.Testing;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
@@ -22,15 +22,13 @@ public sealed class AdalUsageAnalyzerTests
 
     private static Task VerifyAsync(string source, bool withAdal, params DiagnosticResult[] expected)
     {
-        var test = new CSharpAnalyzerTest<AdalUsageAnalyzer, DefaultVerifier> { ReferenceAssemblies = ReferenceAssemblies.Net.Net80 };
-        test.TestState.Sources.Add(source);
+        var test = RuleTest.For<AdalUsageAnalyzer>(source).Expect(expected);
         if (withAdal)
         {
             test.TestState.AdditionalProjects[AdalAssembly].Sources.Add(AdalStub);
             test.TestState.AdditionalProjectReferences.Add(AdalAssembly);
         }
 
-        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 

@@ -1,5 +1,5 @@
 using Defender365.Toolkit.Analyzers.Rules;
-using Microsoft.CodeAnalysis.CSharp.Testing;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
@@ -33,21 +33,8 @@ public sealed class HardcodedSecretAnalyzerTests
 
     private static Task VerifyAsync(string source, params DiagnosticResult[] expected) => VerifyAsync(source, editorConfig: null, expected);
 
-    private static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected)
-    {
-        var test = new CSharpAnalyzerTest<HardcodedSecretAnalyzer, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestState = { Sources = { source, Stubs } },
-        };
-        if (editorConfig is not null)
-        {
-            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", "is_global = true\n" + editorConfig));
-        }
-
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
+    private static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected) =>
+        RuleTest.For<HardcodedSecretAnalyzer>(source, Stubs).WithGlobalConfig(editorConfig).Expect(expected).RunAsync();
 
     private static DiagnosticResult Def3001(int markup, string what) =>
         new DiagnosticResult(HardcodedSecretAnalyzer.Rule).WithLocation(markup).WithArguments(what);
@@ -291,14 +278,9 @@ public sealed class HardcodedSecretAnalyzerTests
     [Fact]
     public async Task Message_never_repeats_the_secret()
     {
-        var test = new CSharpAnalyzerTest<HardcodedSecretAnalyzer, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestState = { Sources = { $$"""class C { string clientSecret = {|#0:"{{EntraSecret}}"|}; string password = {|#1:"Str0ng!Pass"|}; }""" } },
-        };
-        test.ExpectedDiagnostics.Add(Def3001(0, "an Entra ID client secret"));
-        test.ExpectedDiagnostics.Add(Def3001(1, "assigned to 'password'"));
-        await test.RunAsync();
+        await RuleTest.For<HardcodedSecretAnalyzer>($$"""class C { string clientSecret = {|#0:"{{EntraSecret}}"|}; string password = {|#1:"Str0ng!Pass"|}; }""")
+            .Expect(Def3001(0, "an Entra ID client secret"), Def3001(1, "assigned to 'password'"))
+            .RunAsync();
 
         foreach (var argument in new[] { "an Entra ID client secret", "assigned to 'password'" })
         {

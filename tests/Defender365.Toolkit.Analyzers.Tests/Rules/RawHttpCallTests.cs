@@ -1,4 +1,5 @@
 using Defender365.Toolkit.Analyzers.Rules;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Defender365.Toolkit.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
@@ -12,17 +13,8 @@ public sealed class RawHttpCallTests
     private const string ReadOnlyManifest = """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""";
 
     // No toolkit reference at all: a project that only has HttpClient and a manifest is checked too.
-    private static Task VerifyAsync(string source, string manifest, params DiagnosticResult[] expected)
-    {
-        var test = new CSharpAnalyzerTest<UndeclaredPermissionAnalyzer, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestState = { Sources = { source }, AdditionalFiles = { ("/0/defender-scopes.json", manifest) } },
-        };
-        test.DisabledDiagnostics.Add("DEF2002");
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
+    private static Task VerifyAsync(string source, string manifest, params DiagnosticResult[] expected) =>
+        RuleTest.For<UndeclaredPermissionAnalyzer>(source).WithManifest(manifest).Without("DEF2002").Expect(expected).RunAsync();
 
     private static DiagnosticResult Def2001(int markup, string operation, string permission, string resource) =>
         new DiagnosticResult(UndeclaredPermissionAnalyzer.Rule).WithLocation(markup).WithArguments(operation, permission, resource);
@@ -76,7 +68,7 @@ public sealed class RawHttpCallTests
     {
         var test = new CSharpCodeFixTest<UndeclaredPermissionAnalyzer, AddPermissionToManifestCodeFixProvider, DefaultVerifier>
         {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
+            ReferenceAssemblies = RuleTest.ReferenceAssemblies,
             TestState =
             {
                 Sources = { """
@@ -86,7 +78,7 @@ public sealed class RawHttpCallTests
                         void Run(HttpClient http) => http.PostAsync({|DEF2001:"https://api.securitycenter.microsoft.com/api/machines/abc/isolate"|}, null);
                     }
                     """ },
-                AdditionalFiles = { ("/0/defender-scopes.json", SourceText.From(ReadOnlyManifest)) },
+                AdditionalFiles = { (RuleTest.ManifestPath, SourceText.From(ReadOnlyManifest)) },
             },
             FixedState =
             {
@@ -97,7 +89,7 @@ public sealed class RawHttpCallTests
                         void Run(HttpClient http) => http.PostAsync("https://api.securitycenter.microsoft.com/api/machines/abc/isolate", null);
                     }
                     """ },
-                AdditionalFiles = { ("/0/defender-scopes.json", SourceText.From("""{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] }, "WindowsDefenderATP": { "application": ["Machine.Isolate"] } } }""")) },
+                AdditionalFiles = { (RuleTest.ManifestPath, SourceText.From("""{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] }, "WindowsDefenderATP": { "application": ["Machine.Isolate"] } } }""")) },
             },
         };
         test.DisabledDiagnostics.Add("DEF2002");

@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using Defender365.Toolkit.Analyzers.Rules;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Testing;
 using Xunit.Abstractions;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
@@ -26,7 +26,7 @@ public sealed class SecretCorpusTests(ITestOutputHelper output)
         var trees = Directory.GetFiles(Corpus, "*.cs").Order(StringComparer.Ordinal)
             .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), new CSharpParseOptions(LanguageVersion.Latest), path))
             .ToArray();
-        var references = await ReferenceAssemblies.Net.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
+        var references = await RuleTest.ReferenceAssemblies.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
         var compilation = CSharpCompilation.Create("Corpus", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
 

@@ -1,4 +1,5 @@
 using Defender365.Toolkit.Analyzers.Rules;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using Microsoft.CodeAnalysis.Text;
@@ -12,7 +13,7 @@ public sealed class SecretInFileAnalyzerTests
     {
         var test = new CSharpAnalyzerTest<SecretInFileAnalyzer, DefaultVerifier>
         {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
+            ReferenceAssemblies = RuleTest.ReferenceAssemblies,
             TestState = { Sources = { "class Program { }" }, AdditionalFiles = { (path, SourceText.From(content)) } },
         };
         test.ExpectedDiagnostics.AddRange(expected);

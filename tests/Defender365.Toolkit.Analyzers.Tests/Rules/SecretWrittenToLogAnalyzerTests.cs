@@ -1,5 +1,5 @@
 using Defender365.Toolkit.Analyzers.Rules;
-using Microsoft.CodeAnalysis.CSharp.Testing;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
@@ -20,17 +20,12 @@ public sealed class SecretWrittenToLogAnalyzerTests
 
     private static Task VerifyAsync(string source, string? editorConfig, params DiagnosticResult[] expected)
     {
-        var test = new CSharpAnalyzerTest<SecretWrittenToLogAnalyzer, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestState = { Sources = { source, LoggingStub } },
-        };
+        var test = RuleTest.For<SecretWrittenToLogAnalyzer>(source, LoggingStub).Expect(expected);
         if (editorConfig is not null)
         {
             test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorConfig));
         }
 
-        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 

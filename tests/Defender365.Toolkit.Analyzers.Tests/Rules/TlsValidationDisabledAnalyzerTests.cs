@@ -1,5 +1,5 @@
 using Defender365.Toolkit.Analyzers.Rules;
-using Microsoft.CodeAnalysis.CSharp.Testing;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
@@ -7,16 +7,8 @@ namespace Defender365.Toolkit.Analyzers.Tests.Rules;
 /// <summary>DEF4003: accept-everything certificate callbacks, and the pinning ones that are fine.</summary>
 public sealed class TlsValidationDisabledAnalyzerTests
 {
-    private static Task VerifyAsync(string source, params DiagnosticResult[] expected)
-    {
-        var test = new CSharpAnalyzerTest<TlsValidationDisabledAnalyzer, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestCode = source,
-        };
-        test.ExpectedDiagnostics.AddRange(expected);
-        return test.RunAsync();
-    }
+    private static Task VerifyAsync(string source, params DiagnosticResult[] expected) =>
+        RuleTest.For<TlsValidationDisabledAnalyzer>(source).Expect(expected).RunAsync();
 
     private static DiagnosticResult Def4003(int markup, string property) =>
         new DiagnosticResult(TlsValidationDisabledAnalyzer.Rule).WithLocation(markup).WithArguments(property);

@@ -1,6 +1,5 @@
 using Defender365.Toolkit.Analyzers.Rules;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Testing;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
@@ -28,29 +27,11 @@ public sealed class UndeclaredPermissionAnalyzerTests
 
     private const string ReadOnlyManifest = """{ "permissions": { "Microsoft Threat Protection": { "application": ["Incident.Read.All"] } } }""";
 
-    private static async Task VerifyAsync(string source, string? manifest, params DiagnosticResult[] expected)
+    // DEF2002 (declared but unneeded) has its own tests.
+    private static Task VerifyAsync(string source, string? manifest, params DiagnosticResult[] expected)
     {
-        var test = new CSharpAnalyzerTest<UndeclaredPermissionAnalyzer, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestState =
-            {
-                Sources = { source, Api },
-                AdditionalReferences =
-                {
-                    MetadataReference.CreateFromFile(typeof(Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute).Assembly.Location),
-                },
-            },
-        };
-        // DEF2002 (declared but unneeded) has its own tests.
-        test.DisabledDiagnostics.Add("DEF2002");
-        if (manifest is not null)
-        {
-            test.TestState.AdditionalFiles.Add(("/0/defender-scopes.json", manifest));
-        }
-
-        test.ExpectedDiagnostics.AddRange(expected);
-        await test.RunAsync();
+        var test = RuleTest.For<UndeclaredPermissionAnalyzer>(source, Api).WithToolkit().Without("DEF2002").Expect(expected);
+        return (manifest is null ? test : test.WithManifest(manifest)).RunAsync();
     }
 
     private static DiagnosticResult Def2001(int markup, string operation, string permission, string resource) =>

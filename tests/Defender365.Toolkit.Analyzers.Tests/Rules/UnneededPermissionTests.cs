@@ -1,6 +1,5 @@
 using Defender365.Toolkit.Analyzers.Rules;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Testing;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
@@ -18,28 +17,15 @@ public sealed class UnneededPermissionTests
         }
         """;
 
-    private static async Task VerifyAsync(string source, string manifest, params DiagnosticResult[] expected)
-    {
-        var test = new CSharpAnalyzerTest<UndeclaredPermissionAnalyzer, DefaultVerifier>
-        {
-            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-            TestState =
-            {
-                Sources = { source, Api },
-                AdditionalFiles = { ("/0/defender-scopes.json", manifest) },
-                AdditionalReferences = { MetadataReference.CreateFromFile(typeof(Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute).Assembly.Location) },
-            },
-        };
-        test.ExpectedDiagnostics.AddRange(expected);
-        await test.RunAsync();
-    }
+    private static Task VerifyAsync(string source, string manifest, params DiagnosticResult[] expected) =>
+        RuleTest.For<UndeclaredPermissionAnalyzer>(source, Api).WithToolkit().WithManifest(manifest).Expect(expected).RunAsync();
 
     /// <summary>DEF2002 at the quoted permission on the (single) line of a one-line manifest.</summary>
     private static DiagnosticResult At(string manifest, string permission)
     {
         var column = manifest.IndexOf($"\"{permission}\"", StringComparison.Ordinal) + 1;
         return new DiagnosticResult(UndeclaredPermissionAnalyzer.UnneededRule)
-            .WithSpan("/0/defender-scopes.json", 1, column, 1, column + permission.Length + 2)
+            .WithSpan(RuleTest.ManifestPath, 1, column, 1, column + permission.Length + 2)
             .WithArguments(permission, "Microsoft Threat Protection");
     }
 
