@@ -88,12 +88,17 @@ public sealed class PackageLayoutTests(PackageFixture package)
             "lib/net10.0/Defender365.Toolkit.Emulator.dll",
             "lib/net10.0/Defender365.Toolkit.Emulator.runtimeconfig.json",
             "lib/net10.0/Defender365.Toolkit.Emulator.xml",
+            "lib/net8.0/Defender365.Toolkit.Emulator.dll",
+            "lib/net8.0/Defender365.Toolkit.Emulator.runtimeconfig.json",
+            "lib/net8.0/Defender365.Toolkit.Emulator.xml",
         ], files);
 
         using var stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
         var document = XDocument.Load(stream);
-        var toolkit = document.Descendants().Single(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Defender365.Toolkit");
-        Assert.Equal(package.Version, (string?)toolkit.Attribute("version"));
+        // One dependency group per target framework, each on this very toolkit version.
+        var toolkit = document.Descendants().Where(e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Defender365.Toolkit").ToArray();
+        Assert.Equal(2, toolkit.Length);
+        Assert.All(toolkit, dependency => Assert.Equal(package.Version, (string?)dependency.Attribute("version")));
         Assert.Contains(document.Descendants(), e => e.Name.LocalName == "frameworkReference" && (string?)e.Attribute("name") == "Microsoft.AspNetCore.App");
         Assert.Equal("README.md", document.Descendants().Single(e => e.Name.LocalName == "readme").Value);
     }

@@ -19,7 +19,7 @@ public sealed class LoggingTests(EmulatorFixture fixture) : IClassFixture<Emulat
             {
                 lock (messages)
                 {
-                    messages.Add(message + " " + string.Join(" ", e.Payload ?? []));
+                    messages.Add(message + " " + string.Join(" ", e.Payload ?? (IEnumerable<object?>)[]));
                 }
             },
             EventLevel.Verbose);
