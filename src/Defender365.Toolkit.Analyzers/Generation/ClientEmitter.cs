@@ -49,13 +49,7 @@ internal static class ClientEmitter
         writer.Line();
         MockingConstructor(writer, "DefenderClient", "_invoker = null!;");
         writer.Line();
-        writer.Summary("Creates a client over a credential (DefenderAppCredential or any TokenCredential).");
-        writer.Line("/// <param name=\"credential\">Tokens per tenant.</param>");
-        writer.Line("/// <param name=\"options\">Cloud, endpoints, retries; by default the cloud the manifest declares.</param>");
-        writer.Line("public DefenderClient(global::Azure.Core.TokenCredential credential, global::Defender365.Toolkit.Http.DefenderClientOptions? options = null)");
-        writer.Line($"    : this(new {Invoker}(credential, options ?? new global::Defender365.Toolkit.Http.DefenderClientOptions {{ Cloud = {Cloud}.{cloud} }}))");
-        writer.Line("{");
-        writer.Line("}");
+        CredentialConstructors(writer, cloud);
         writer.Line();
         writer.Summary("Creates a client over an existing invoker (shared pipeline and options).");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The invoker calls another cloud than defender-scopes.json declares.</exception>");
@@ -79,6 +73,30 @@ internal static class ClientEmitter
         writer.Line("return new DefenderTenantClient(_invoker, tenantId);");
         writer.Close();
         writer.Close();
+    }
+
+    // As Azure SDK clients have them: one without options (the defaults, on the manifest's cloud), one with.
+    private static void CredentialConstructors(SourceWriter writer, string cloud)
+    {
+        const string Options = "global::Defender365.Toolkit.Http.DefenderClientOptions";
+        writer.Summary($"Creates a client over a credential (DefenderAppCredential or any TokenCredential), with the default options on the {cloud} cloud that defender-scopes.json declares.");
+        writer.Line("/// <param name=\"credential\">Tokens per tenant.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"credential\"/> is null.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The credential signs in to another cloud.</exception>");
+        writer.Line("public DefenderClient(global::Azure.Core.TokenCredential credential)");
+        writer.Line($"    : this(credential, new {Options} {{ Cloud = {Cloud}.{cloud} }})");
+        writer.Line("{");
+        writer.Line("}");
+        writer.Line();
+        writer.Summary("Creates a client over a credential with options (endpoints, retries, logging).");
+        writer.Line("/// <param name=\"credential\">Tokens per tenant.</param>");
+        writer.Line($"/// <param name=\"options\">Copied, so later changes do not affect the client. Its cloud must be {cloud}, the one defender-scopes.json declares.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"credential\"/> or <paramref name=\"options\"/> is null.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The options or the credential name another cloud.</exception>");
+        writer.Line($"public DefenderClient(global::Azure.Core.TokenCredential credential, {Options} options)");
+        writer.Line($"    : this(new {Invoker}(credential, options ?? throw new global::System.ArgumentNullException(nameof(options))))");
+        writer.Line("{");
+        writer.Line("}");
     }
 
     private static void TenantClient(SourceWriter writer, ClientSpec spec)
@@ -232,6 +250,10 @@ internal static class ClientEmitter
         }
 
         writer.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
+        foreach (var exception in operation.Exceptions)
+        {
+            writer.Line($"/// <exception cref=\"{exception.Type}\">{exception.When}</exception>");
+        }
     }
 
     private static string Declaration(ParameterSpec parameter) => $"{parameter.Type} {parameter.Name}{(parameter.Optional ? " = null" : string.Empty)}";

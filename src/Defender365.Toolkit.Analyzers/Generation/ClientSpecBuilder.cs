@@ -84,7 +84,33 @@ internal static class ClientSpecBuilder
             Remarks(operation, form.Count > 0),
             parameters.ToEquatableArray(),
             form.ToEquatableArray(),
-            Response(mapper, operation));
+            Response(mapper, operation),
+            Exceptions(operation, parameters, form.Count > 0));
+    }
+
+    /// <summary>
+    /// What a call throws. A list throws while it is enumerated, not when the method returns, so its docs say so.
+    /// </summary>
+    private static EquatableArray<ExceptionDoc> Exceptions(CatalogOperation operation, List<ParameterSpec> parameters, bool multipart)
+    {
+        var when = operation.IsCollection ? " (while the list is enumerated)" : string.Empty;
+        var permissions = string.Join(" or ", operation.ApplicationPermissions);
+        var exceptions = new List<ExceptionDoc>();
+        var nullChecked = parameters.Where(p => p.NullChecked).Select(p => $"<paramref name=\"{p.Name.TrimStart('@')}\"/>").ToArray();
+        if (nullChecked.Length > 0)
+        {
+            exceptions.Add(new ExceptionDoc("global::System.ArgumentNullException", $"{string.Join(" or ", nullChecked)} is null."));
+        }
+
+        if (multipart)
+        {
+            exceptions.Add(new ExceptionDoc("global::System.ArgumentException", "The file is larger than the service accepts; nothing was sent."));
+        }
+
+        exceptions.Add(new ExceptionDoc("global::Defender365.Toolkit.Authorization.MissingPermissionException", $"The tenant's token does not grant {permissions}{when}; nothing was sent. The exception names the permission and the admin-consent link."));
+        exceptions.Add(new ExceptionDoc("global::Defender365.Toolkit.Authentication.DefenderAuthenticationException", $"No token for the tenant{when}: not consented, a rejected credential, or the token service failing; see its Failure."));
+        exceptions.Add(new ExceptionDoc("global::Defender365.Toolkit.Http.DefenderRequestException", $"The service answered with an error after the retries it allows, or the connection failed{when}; see its Failure, Status and ErrorCode."));
+        return exceptions.ToEquatableArray();
     }
 
     /// <summary>A file upload's parts in the order they are sent: the file as a stream plus the name to store it under, and each text field.</summary>

@@ -119,24 +119,24 @@ internal static partial class AadstsErrorMapper
                 $"Tenant '{tenant}' does not have the requested API{codeText}: the Defender product is not licensed or provisioned there, so consent cannot grant it. This is not a missing permission. " +
                 $"Once the product is enabled, consent at {consentUrl}",
                 failure, tenant, facts.ClientId, consentUrl, inner),
-            DefenderAuthenticationFailure.InvalidClientSecret => new DefenderInvalidCredentialException(
+            DefenderAuthenticationFailure.InvalidClientSecret => new DefenderAuthenticationException(
                 $"The client secret of app {facts.ClientId} was rejected{codeText}. " +
                 (facts.SecretLooksLikeId
                     ? "The configured secret has the shape of a GUID: that is the secret's ID, not its value. Copy the 'Value' column shown when the secret was created."
                     : "Check that the configured value is the secret's 'Value' (not its 'Secret ID') and belongs to this app registration."),
                 failure, tenant, facts.ClientId, inner),
-            DefenderAuthenticationFailure.ClientSecretExpired => new DefenderInvalidCredentialException(
+            DefenderAuthenticationFailure.ClientSecretExpired => new DefenderAuthenticationException(
                 $"The client secret of app {facts.ClientId} has expired{codeText}. Create a new secret under 'Certificates & secrets' of the app registration and update the configuration.",
                 failure, tenant, facts.ClientId, inner),
-            DefenderAuthenticationFailure.InvalidClientCertificate => new DefenderInvalidCredentialException(
+            DefenderAuthenticationFailure.InvalidClientCertificate => new DefenderAuthenticationException(
                 $"The certificate or client assertion of app {facts.ClientId} was rejected{codeText}: it is not registered on the app, has expired or is revoked, or the clock is off.",
                 failure, tenant, facts.ClientId, inner),
-            DefenderAuthenticationFailure.TenantNotFound => new DefenderTenantNotFoundException(
+            DefenderAuthenticationFailure.TenantNotFound => new DefenderAuthenticationException(
                 $"Tenant '{tenant}' was not found{codeText}. Check the tenant id or domain for typos and that the tenant is in the configured cloud ({facts.AuthorityHost}).",
-                tenant, facts.ClientId, inner),
-            DefenderAuthenticationFailure.AppDisabled => new DefenderAppDisabledException(
+                failure, tenant, facts.ClientId, inner),
+            DefenderAuthenticationFailure.AppDisabled => new DefenderAuthenticationException(
                 $"The app {facts.ClientId} is disabled{codeText} by its publisher or by the administrator of tenant '{tenant}'.",
-                tenant, facts.ClientId, inner),
+                failure, tenant, facts.ClientId, inner),
             DefenderAuthenticationFailure.WrongCloud => new DefenderAuthenticationException(
                 $"Tenant '{tenant}' belongs to another cloud than the configured one ({facts.AuthorityHost}){codeText}. Set the cloud option to the tenant's cloud.",
                 failure, tenant, facts.ClientId, inner),

@@ -24,11 +24,11 @@ namespace Defender365.Toolkit.Authentication;
 /// <para>Thread-safe. Create one per app registration and keep it for the life of the process.</para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
-public sealed class DefenderAppCredential : TokenCredential
+public sealed class DefenderAppCredential : TokenCredential, IRefreshableTokenCredential
 {
     // The MSAL clients hold the credential material: hidden from debugger views like the secret itself.
     [DebuggerBrowsable(DebuggerBrowsableState.Never)]
-    private readonly IConfidentialClientApplication[] _shards;
+    private readonly MsalAppClient _msal;
     private readonly TenantTokenCache _cache;
     private readonly HashSet<string> _allowedTenants;
     private readonly bool _allowAnyTenant;
@@ -40,13 +40,18 @@ public sealed class DefenderAppCredential : TokenCredential
     private readonly string? _secret;
 
     private DefenderAppCredential(string clientId, string kind, string? secret, DefenderAppCredentialOptions? options, Func<ConfidentialClientApplicationBuilder, ConfidentialClientApplicationBuilder> withCredential)
+        : this(clientId, kind, secret, options ??= new DefenderAppCredentialOptions(), (authorityHost, o) => new MsalAppClient(clientId, authorityHost, o.ClientApplicationShards, o.HttpClientFactory, withCredential))
+    {
+    }
+
+    /// <summary>Creates a credential over any <see cref="MsalAppClient"/>: tests pass one that plays the token service.</summary>
+    internal DefenderAppCredential(string clientId, string kind, string? secret, DefenderAppCredentialOptions options, Func<Uri, DefenderAppCredentialOptions, MsalAppClient> msal)
     {
         if (string.IsNullOrWhiteSpace(clientId) || !Guid.TryParse(clientId, out _))
         {
             throw new ArgumentException("The client id is the app registration's 'Application (client) ID', a GUID.", nameof(clientId));
         }
 
-        options ??= new DefenderAppCredentialOptions();
         options.Validate();
         ClientId = clientId;
         Cloud = options.Cloud;
@@ -57,25 +62,7 @@ public sealed class DefenderAppCredential : TokenCredential
         _allowedTenants = new HashSet<string>(options.AllowedTenants.Where(t => t != "*"), StringComparer.OrdinalIgnoreCase);
         _cache = new TenantTokenCache(options.TimeProvider, options.RefreshMargin);
         _logger = options.LoggerFactory?.CreateLogger(DefenderLog.AuthenticationCategory) ?? NullLogger.Instance;
-
-        var authority = new Uri(AuthorityHost, "organizations").AbsoluteUri;
-        _shards = new IConfidentialClientApplication[options.ClientApplicationShards];
-        for (var i = 0; i < _shards.Length; i++)
-        {
-            var builder = ConfidentialClientApplicationBuilder.Create(clientId)
-                .WithAuthority(authority)
-                // The host is known: no discovery call to login.microsoftonline.com (and no hang when it is unreachable).
-                .WithInstanceDiscovery(false)
-                // Regional endpoints are for first-party apps; this also neutralises the MSAL_FORCE_REGION variable.
-                .WithAzureRegion("DisableMsalForceRegion")
-                .WithLegacyCacheCompatibility(false);
-            if (options.HttpClientFactory is { } factory)
-            {
-                builder = builder.WithHttpClientFactory(factory);
-            }
-
-            _shards[i] = withCredential(builder).Build();
-        }
+        _msal = msal(AuthorityHost, options);
     }
 
     /// <summary>The app registration's client id.</summary>
@@ -206,12 +193,15 @@ public sealed class DefenderAppCredential : TokenCredential
         _cache.Invalidate(tenantId);
     }
 
-    /// <summary>
-    /// Drops the token a service refused for one tenant and scope, at most once per <paramref name="minimumInterval"/>
-    /// (see <see cref="TenantTokenCache.TryInvalidate"/>). Used by the HTTP pipeline on a 401 or a missing role.
-    /// </summary>
-    internal bool TryInvalidate(string tenantId, string scope, string refusedToken, TimeSpan minimumInterval) =>
-        _cache.TryInvalidate(new TokenKey(tenantId, scope), refusedToken, minimumInterval);
+    /// <inheritdoc/>
+    /// <remarks>Used by the HTTP pipeline on a 401 or a missing role; see <see cref="TenantTokenCache.TryInvalidate"/>.</remarks>
+    public bool TryInvalidate(string tenantId, string scope, string refusedToken, TimeSpan minimumInterval)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(scope);
+        ArgumentNullException.ThrowIfNull(refusedToken);
+        return _cache.TryInvalidate(new TokenKey(tenantId, scope), refusedToken, minimumInterval);
+    }
 
     /// <summary>The admin-consent link for this app in <paramref name="tenantId"/>.</summary>
     public Uri GetAdminConsentUrl(string tenantId, string resourceId = DefenderResourceIds.ThreatProtection) =>
@@ -293,15 +283,11 @@ public sealed class DefenderAppCredential : TokenCredential
 
     private async Task<AccessToken> RequestFromServiceAsync(TokenKey key, bool forceRefresh)
     {
-        var shard = _shards[(int)((uint)StringComparer.OrdinalIgnoreCase.GetHashCode(key.TenantId) % (uint)_shards.Length)];
-        AuthenticationResult result;
+        (string AccessToken, DateTimeOffset ExpiresOn) result;
         try
         {
-            result = await shard.AcquireTokenForClient([key.Scope])
-                .WithTenantId(key.TenantId)
-                .WithForceRefresh(forceRefresh)
-                .ExecuteAsync(CancellationToken.None)
-                .ConfigureAwait(false);
+            // Not the caller's token: the request is shared by every caller waiting for this tenant (single flight).
+            result = await _msal.AcquireTokenForClientAsync(key.TenantId, key.Scope, forceRefresh, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is MsalException or HttpRequestException or OperationCanceledException)
         {

@@ -1,9 +1,19 @@
 namespace Defender365.Toolkit.Authentication;
 
 /// <summary>
-/// A token for a tenant could not be acquired. <see cref="Failure"/> says why; the message says what to do.
-/// Catch the derived types for the common cases. Messages never contain the client secret or a token.
+/// A token for a tenant could not be acquired. <see cref="Failure"/> says why; the message says what to do. Two derived
+/// types carry more: <see cref="DefenderConsentRequiredException"/> the tenant's admin-consent link, and
+/// <see cref="DefenderTenantNotAllowedException"/> a tenant the app's own allow-list refused before anything was sent.
+/// Messages never contain the client secret or a token.
 /// </summary>
+/// <example>
+/// <code>
+/// catch (DefenderAuthenticationException e) when (e.IsCredentialRejected)
+/// {
+///     // The app's secret or certificate: every tenant fails alike, so stop the fan-out and rotate it.
+/// }
+/// </code>
+/// </example>
 public class DefenderAuthenticationException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -41,6 +51,14 @@ public class DefenderAuthenticationException : Exception
 
     /// <summary>Whether trying again later may succeed without changing configuration.</summary>
     public bool IsTransient => Failure is DefenderAuthenticationFailure.Transient or DefenderAuthenticationFailure.Throttled;
+
+    /// <summary>
+    /// Whether the app's own credential (secret, certificate or assertion) was rejected or has expired: the same failure
+    /// then hits every tenant.
+    /// </summary>
+    public bool IsCredentialRejected => Failure is DefenderAuthenticationFailure.InvalidClientSecret
+        or DefenderAuthenticationFailure.ClientSecretExpired
+        or DefenderAuthenticationFailure.InvalidClientCertificate;
 }
 
 /// <summary>The app is not consented in the tenant (or the tenant lacks the API). <see cref="AdminConsentUrl"/> is the link its administrator opens.</summary>
@@ -55,36 +73,6 @@ public sealed class DefenderConsentRequiredException : DefenderAuthenticationExc
 
     /// <summary>The admin-consent link for <see cref="DefenderAuthenticationException.TenantId"/>.</summary>
     public Uri AdminConsentUrl { get; }
-}
-
-/// <summary>The client credential (secret, certificate or assertion) was rejected or has expired. The same failure hits every tenant.</summary>
-public sealed class DefenderInvalidCredentialException : DefenderAuthenticationException
-{
-    /// <summary>Creates the exception.</summary>
-    public DefenderInvalidCredentialException(string message, DefenderAuthenticationFailure failure, string tenantId, string clientId, Exception? innerException = null)
-        : base(message, failure, tenantId, clientId, innerException)
-    {
-    }
-}
-
-/// <summary>The tenant does not exist in the configured cloud.</summary>
-public sealed class DefenderTenantNotFoundException : DefenderAuthenticationException
-{
-    /// <summary>Creates the exception.</summary>
-    public DefenderTenantNotFoundException(string message, string tenantId, string clientId, Exception? innerException = null)
-        : base(message, DefenderAuthenticationFailure.TenantNotFound, tenantId, clientId, innerException)
-    {
-    }
-}
-
-/// <summary>The application is disabled by its publisher or by the tenant's administrator.</summary>
-public sealed class DefenderAppDisabledException : DefenderAuthenticationException
-{
-    /// <summary>Creates the exception.</summary>
-    public DefenderAppDisabledException(string message, string tenantId, string clientId, Exception? innerException = null)
-        : base(message, DefenderAuthenticationFailure.AppDisabled, tenantId, clientId, innerException)
-    {
-    }
 }
 
 /// <summary>The tenant is not on the credential's allow-list (<see cref="DefenderAppCredentialOptions.AllowedTenants"/>). No request was sent.</summary>

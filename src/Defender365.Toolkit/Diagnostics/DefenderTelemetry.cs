@@ -14,8 +14,10 @@ namespace Defender365.Toolkit.Diagnostics;
 /// <c>cache</c>, <c>service</c> or <c>failure</c>), <c>defender365.token.duration</c> (seconds per token-service request),
 /// <c>defender365.http.retries</c> (tags <c>operation</c>, <c>reason</c> = <c>throttled</c>,
 /// <c>server-error</c> or <c>network</c>), <c>defender365.http.throttles</c> (429 answers; tag <c>operation</c>); each
-/// with <c>tenant</c> too when <see cref="TenantTagOnMetrics"/> is on. Traces: a <c>Defender365 token</c> span per token-service request (tags <c>tenant</c>,
-/// <c>scope</c>, <c>error.type</c>), and a <c>defender365.retry</c> event on the current span per retry.
+/// with <c>tenant</c> too when <see cref="TenantTagOnMetrics"/> is on. Traces: one <c>Defender365 {operation}</c> span per
+/// operation call, retries and token included (tags <c>operation</c>, <c>tenant</c>, <c>resource</c>, <c>error.type</c>;
+/// a list makes one per page), a <c>defender365.retry</c> event on it per retry, and a <c>Defender365 token</c> span per
+/// token-service request (tags <c>tenant</c>, <c>scope</c>, <c>error.type</c>).
 /// </remarks>
 public static class DefenderTelemetry
 {
@@ -46,6 +48,30 @@ public static class DefenderTelemetry
     /// always carry the tenant. Turn it on for a handful of tenants, or to find which tenant is near its quota.
     /// </summary>
     public static bool TenantTagOnMetrics { get; set; }
+
+    /// <summary>The span of one operation call (one page of a list), or null when nobody listens.</summary>
+    internal static Activity? StartOperation(string operationId, string tenant, string resource)
+    {
+        var activity = Source.StartActivity("Defender365 " + operationId, ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("operation", operationId);
+            activity.SetTag("tenant", tenant);
+            activity.SetTag("resource", resource);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Marks a span failed with the kind of failure (never its message, which may hold service text).</summary>
+    internal static void Failed(Activity? activity, string errorType)
+    {
+        if (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error);
+            activity.SetTag("error.type", errorType);
+        }
+    }
 
     internal static void TokenHandedOut(string tenant, string scope, string source)
     {

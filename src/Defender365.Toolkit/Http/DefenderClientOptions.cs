@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Defender365.Toolkit.Catalog;
 using Microsoft.Extensions.Logging;
 
@@ -10,6 +11,10 @@ namespace Defender365.Toolkit.Http;
 /// exponential, at most 60 s between attempts). HTTP 429 is retried for every method, waiting as long as the service
 /// asks (<c>Retry-After</c>, or the wait the error body names). 5xx and network failures are retried for GET, PATCH and
 /// DELETE only: a POST such as "isolate machine" is not repeated unless the service said it did not process it.
+/// <para>
+/// A client or invoker copies its options when it is created: changing them afterwards changes nothing for it, and it
+/// never writes into them.
+/// </para>
 /// </remarks>
 public class DefenderClientOptions : ClientOptions
 {
@@ -78,6 +83,75 @@ public class DefenderClientOptions : ClientOptions
 
     /// <summary>The clock used for retry waits. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    // Policies added through this type, so a snapshot can add them to its own pipeline (ClientOptions keeps its list
+    // to itself).
+    private readonly List<(HttpPipelinePolicy Policy, HttpPipelinePosition Position)> _policies = [];
+
+    /// <summary>Adds a policy to the pipeline of the clients created with these options.</summary>
+    /// <param name="policy">The policy.</param>
+    /// <param name="position">Once per call, or once per attempt (inside the retries).</param>
+    public new void AddPolicy(HttpPipelinePolicy policy, HttpPipelinePosition position)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        base.AddPolicy(policy, position);
+        _policies.Add((policy, position));
+    }
+
+    /// <summary>
+    /// A copy of every setting, taken when a client is created, so that later changes to these options (by the app, or
+    /// by another client created from them) cannot change a client that is already running.
+    /// </summary>
+    internal DefenderClientOptions Snapshot()
+    {
+        var copy = new DefenderClientOptions
+        {
+            Cloud = Cloud,
+            ValidatePermissions = ValidatePermissions,
+            RefreshTokenBeforeReportingMissingPermission = RefreshTokenBeforeReportingMissingPermission,
+            TokenRefreshInterval = TokenRefreshInterval,
+            AuthorityHost = AuthorityHost,
+            DefaultPageSize = DefaultPageSize,
+            MaxResponseBytes = MaxResponseBytes,
+            MaxPagesPerList = MaxPagesPerList,
+            LoggerFactory = LoggerFactory,
+            TimeProvider = TimeProvider,
+            Transport = Transport,
+            RetryPolicy = RetryPolicy,
+        };
+        foreach (var (resource, baseUrl) in Endpoints)
+        {
+            copy.Endpoints[resource] = baseUrl;
+        }
+
+        (copy.Retry.MaxRetries, copy.Retry.Delay, copy.Retry.MaxDelay, copy.Retry.Mode, copy.Retry.NetworkTimeout) =
+            (Retry.MaxRetries, Retry.Delay, Retry.MaxDelay, Retry.Mode, Retry.NetworkTimeout);
+        var diagnostics = copy.Diagnostics;
+        diagnostics.ApplicationId = Diagnostics.ApplicationId;
+        diagnostics.IsLoggingEnabled = Diagnostics.IsLoggingEnabled;
+        diagnostics.IsLoggingContentEnabled = Diagnostics.IsLoggingContentEnabled;
+        diagnostics.LoggedContentSizeLimit = Diagnostics.LoggedContentSizeLimit;
+        diagnostics.IsDistributedTracingEnabled = Diagnostics.IsDistributedTracingEnabled;
+        diagnostics.IsTelemetryEnabled = Diagnostics.IsTelemetryEnabled;
+        diagnostics.LoggedHeaderNames.Clear();
+        diagnostics.LoggedQueryParameters.Clear();
+        foreach (var name in Diagnostics.LoggedHeaderNames)
+        {
+            diagnostics.LoggedHeaderNames.Add(name);
+        }
+
+        foreach (var name in Diagnostics.LoggedQueryParameters)
+        {
+            diagnostics.LoggedQueryParameters.Add(name);
+        }
+
+        foreach (var (policy, position) in _policies)
+        {
+            copy.AddPolicy(policy, position);
+        }
+
+        return copy;
+    }
 
     internal DefenderCloudEndpoint Endpoint(DefenderResource resource)
     {

@@ -6,6 +6,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Defender365.Toolkit.Authorization;
 using Defender365.Toolkit.Catalog;
+using Defender365.Toolkit.Diagnostics;
 
 namespace Defender365.Toolkit.Http;
 
@@ -26,14 +27,26 @@ public class DefenderOperationInvoker
         Pipeline = null!;
     }
 
+    /// <summary>Creates an invoker with the default options (commercial cloud).</summary>
+    /// <param name="credential">Tokens per tenant: <see cref="Authentication.DefenderAppCredential"/>, or any Azure.Identity credential.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="credential"/> is null.</exception>
+    /// <exception cref="ArgumentException">A <see cref="Authentication.DefenderAppCredential"/> of another cloud.</exception>
+    public DefenderOperationInvoker(TokenCredential credential)
+        : this(credential, new DefenderClientOptions())
+    {
+    }
+
     /// <summary>Creates an invoker.</summary>
     /// <param name="credential">Tokens per tenant: <see cref="Authentication.DefenderAppCredential"/>, or any Azure.Identity credential.</param>
-    /// <param name="options">Cloud, endpoints, permission pre-check and retry settings.</param>
+    /// <param name="options">Cloud, endpoints, permission pre-check and retry settings; copied, so later changes do not affect the invoker.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="credential"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">A <see cref="Authentication.DefenderAppCredential"/> of another cloud than <see cref="DefenderClientOptions.Cloud"/>.</exception>
-    public DefenderOperationInvoker(TokenCredential credential, DefenderClientOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException">A size or page limit of <paramref name="options"/> is out of range.</exception>
+    public DefenderOperationInvoker(TokenCredential credential, DefenderClientOptions options)
     {
         _credential = credential ?? throw new ArgumentNullException(nameof(credential));
-        Options = options ?? new DefenderClientOptions();
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Snapshot();
 
         // Tokens from one cloud's sign-in are worthless to another cloud's APIs: say so now, not with a 401 per call.
         if (credential is Authentication.DefenderAppCredential app && app.Cloud != Options.Cloud)
@@ -60,12 +73,12 @@ public class DefenderOperationInvoker
         var pipelineOptions = new HttpPipelineOptions(Options);
         pipelineOptions.PerRetryPolicies.Add(new TenantAuthenticationPolicy(_credential, Options));
         // Azure.Core takes the retry policy from the options; ours knows the Defender 429 forms and POST semantics.
-        // A policy the caller set on the options is kept.
+        // A policy the caller set is kept. The options are the invoker's own copy, so the caller's stay as they were.
         Options.RetryPolicy ??= new DefenderRetryPolicy(Options.Retry, Options.TimeProvider, Options.LoggerFactory);
         Pipeline = HttpPipelineBuilder.Build(pipelineOptions);
     }
 
-    /// <summary>The options the invoker was created with.</summary>
+    /// <summary>The invoker's copy of the options it was created with (with its retry policy filled in).</summary>
     public DefenderClientOptions Options { get; }
 
     /// <summary>The HTTP pipeline, for sending requests the catalog does not describe.</summary>
@@ -155,6 +168,7 @@ public class DefenderOperationInvoker
     /// <returns>The response, with its body in a pooled buffer the caller disposes.</returns>
     internal async Task<(Response Response, PooledContent Content, Uri RequestUri)> SendPageAsync(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, int? top, int? skip, Uri? link, CancellationToken cancellationToken)
     {
+        using var activity = DefenderTelemetry.StartOperation(operation.Id, tenantId, operation.Resource.Id);
         var message = CreateMessage(operation, tenantId, arguments, top, skip, link);
         PooledContent.Request(message, Options.MaxResponseBytes);
         PooledContent? content = null;
@@ -170,7 +184,13 @@ public class DefenderOperationInvoker
         catch (Exception exception) when (Classify(exception, cancellationToken) is { } failure)
         {
             content?.Dispose();
-            throw Fail(failure, operation, tenantId, message, exception);
+            throw Failed(activity, Fail(failure, operation, tenantId, message, exception));
+        }
+        catch (Exception exception)
+        {
+            content?.Dispose();
+            Failed(activity, exception);
+            throw;
         }
     }
 
@@ -229,23 +249,41 @@ public class DefenderOperationInvoker
     private DefenderRequestException Fail(DefenderRequestFailure failure, DefenderOperation operation, string tenantId, HttpMessage message, Exception cause) =>
         cause is DefenderRequestException typed ? typed : Fail(failure, operation, tenantId, Attempts(message), cause);
 
+    /// <summary>Marks the operation's span failed with the kind of failure, and hands the exception back to be thrown.</summary>
+    private static Exception Failed(System.Diagnostics.Activity? activity, Exception exception)
+    {
+        DefenderTelemetry.Failed(activity, exception switch
+        {
+            DefenderRequestException request => request.Failure.ToString(),
+            Authentication.DefenderAuthenticationException authentication => authentication.Failure.ToString(),
+            _ => exception.GetType().Name,
+        });
+        return exception;
+    }
+
     private static int Attempts(HttpMessage message) =>
         message.TryGetProperty(DefenderRetryPolicy.AttemptsProperty, out var count) && count is int attempts ? attempts : 1;
 
     private async Task<HttpMessage> SendMessageAsync(DefenderOperation operation, string tenantId, DefenderRequestArguments arguments, CancellationToken cancellationToken)
     {
+        using var activity = DefenderTelemetry.StartOperation(operation.Id, tenantId, operation.Resource.Id);
         var message = CreateMessage(operation, tenantId, arguments, arguments.Top, arguments.Skip);
         try
         {
             await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            Complete(message, operation, tenantId);
         }
         catch (Exception exception) when (Classify(exception, cancellationToken) is { } failure)
         {
-            throw Fail(failure, operation, tenantId, message, exception);
+            throw Failed(activity, Fail(failure, operation, tenantId, message, exception));
+        }
+        catch (Exception exception)
+        {
+            Failed(activity, exception);
+            throw;
         }
 
         // The message is not disposed: that would dispose the response the caller receives (its content is buffered).
-        Complete(message, operation, tenantId);
         return message;
     }
 

@@ -102,8 +102,8 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
     }
 
     private bool TryForceRefresh(DefenderCallContext call, string refusedToken) =>
-        _credential is DefenderAppCredential appCredential
-        && appCredential.TryInvalidate(call.TenantId, call.Endpoint.DefaultScope, refusedToken, _options.TokenRefreshInterval);
+        _credential is IRefreshableTokenCredential refreshable
+        && refreshable.TryInvalidate(call.TenantId, call.Endpoint.DefaultScope, refusedToken, _options.TokenRefreshInterval);
 
     private async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext request, CancellationToken cancellationToken, bool async) =>
         async

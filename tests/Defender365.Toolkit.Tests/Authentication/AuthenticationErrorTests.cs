@@ -32,7 +32,9 @@ public sealed class AuthenticationErrorTests(EmulatorFixture fixture) : IClassFi
     [Fact]
     public async Task Unknown_tenant_is_reported_as_not_found()
     {
-        var error = await Fails<DefenderTenantNotFoundException>(Credential(fixture.Secret), "00000000-0000-4000-8000-00000000dead");
+        var error = await Fails<DefenderAuthenticationException>(Credential(fixture.Secret), "00000000-0000-4000-8000-00000000dead");
+        Assert.Equal(DefenderAuthenticationFailure.TenantNotFound, error.Failure);
+        Assert.False(error.IsCredentialRejected);
         Assert.Equal(["90002"], error.ErrorCodes);
         Assert.Contains("not found", error.Message, StringComparison.Ordinal);
     }
@@ -40,8 +42,9 @@ public sealed class AuthenticationErrorTests(EmulatorFixture fixture) : IClassFi
     [Fact]
     public async Task Wrong_secret_explains_value_versus_id()
     {
-        var error = await Fails<DefenderInvalidCredentialException>(Credential(SentinelSecret), EmulatorOptions.ContosoTenantId);
+        var error = await Fails<DefenderAuthenticationException>(Credential(SentinelSecret), EmulatorOptions.ContosoTenantId);
         Assert.Equal(DefenderAuthenticationFailure.InvalidClientSecret, error.Failure);
+        Assert.True(error.IsCredentialRejected);
         Assert.Equal(["7000215"], error.ErrorCodes);
         Assert.Contains("'Value'", error.Message, StringComparison.Ordinal);
     }
@@ -49,14 +52,14 @@ public sealed class AuthenticationErrorTests(EmulatorFixture fixture) : IClassFi
     [Fact]
     public async Task A_secret_shaped_like_a_guid_is_called_out_as_the_secret_id()
     {
-        var error = await Fails<DefenderInvalidCredentialException>(Credential("8d1c6b6e-1f0e-4d7b-9a9e-7f3a2b1c0d9e"), EmulatorOptions.ContosoTenantId);
+        var error = await Fails<DefenderAuthenticationException>(Credential("8d1c6b6e-1f0e-4d7b-9a9e-7f3a2b1c0d9e"), EmulatorOptions.ContosoTenantId);
         Assert.Contains("shape of a GUID", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Expired_secret_says_to_create_a_new_one()
     {
-        var error = await Fails<DefenderInvalidCredentialException>(Credential(fixture.ExpiredSecret), EmulatorOptions.ContosoTenantId);
+        var error = await Fails<DefenderAuthenticationException>(Credential(fixture.ExpiredSecret), EmulatorOptions.ContosoTenantId);
         Assert.Equal(DefenderAuthenticationFailure.ClientSecretExpired, error.Failure);
         Assert.Contains("expired", error.Message, StringComparison.Ordinal);
     }
@@ -64,7 +67,8 @@ public sealed class AuthenticationErrorTests(EmulatorFixture fixture) : IClassFi
     [Fact]
     public async Task Disabled_app_is_reported()
     {
-        var error = await Fails<DefenderAppDisabledException>(Credential(fixture.Secret, EmulatorFixture.DisabledClientId), EmulatorOptions.ContosoTenantId);
+        var error = await Fails<DefenderAuthenticationException>(Credential(fixture.Secret, EmulatorFixture.DisabledClientId), EmulatorOptions.ContosoTenantId);
+        Assert.Equal(DefenderAuthenticationFailure.AppDisabled, error.Failure);
         Assert.Equal(["7000112"], error.ErrorCodes);
     }
 
@@ -73,8 +77,9 @@ public sealed class AuthenticationErrorTests(EmulatorFixture fixture) : IClassFi
     {
         using var stranger = EmulatorFixture.CreateCertificate("CN=Not registered");
         var credential = DefenderAppCredential.FromCertificate(EmulatorOptions.DemoClientId, stranger, fixture.Emulator.CreateCredentialOptions("*"));
-        var error = await Fails<DefenderInvalidCredentialException>(credential, EmulatorOptions.ContosoTenantId);
+        var error = await Fails<DefenderAuthenticationException>(credential, EmulatorOptions.ContosoTenantId);
         Assert.Equal(DefenderAuthenticationFailure.InvalidClientCertificate, error.Failure);
+        Assert.True(error.IsCredentialRejected);
     }
 
     [Theory]
@@ -118,9 +123,9 @@ public sealed class AuthenticationErrorTests(EmulatorFixture fixture) : IClassFi
         var credential = Credential(SentinelSecret);
         var failures = new List<Exception>
         {
-            await Fails<DefenderInvalidCredentialException>(credential, EmulatorOptions.ContosoTenantId),
+            await Fails<DefenderAuthenticationException>(credential, EmulatorOptions.ContosoTenantId),
             await Fails<DefenderConsentRequiredException>(credential, EmulatorFixture.UnconsentedTenantId),
-            await Fails<DefenderTenantNotFoundException>(credential, "00000000-0000-4000-8000-00000000beef"),
+            await Fails<DefenderAuthenticationException>(credential, "00000000-0000-4000-8000-00000000beef"),
             await Fails<DefenderTenantNotAllowedException>(DefenderAppCredential.FromClientSecret(EmulatorOptions.DemoClientId, SentinelSecret, fixture.Emulator.CreateCredentialOptions(EmulatorOptions.ContosoTenantId)), EmulatorOptions.FabrikamTenantId),
         };
 

@@ -270,6 +270,12 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
         Assert.Contains(recorded, m => m.Instrument == "defender365.http.throttles" && m.Tags.Contains("operation=ListIncidents", StringComparison.Ordinal));
         Assert.Contains(recorded, m => m.Instrument == "defender365.http.retries" && m.Tags.Contains("reason=throttled", StringComparison.Ordinal));
         Assert.Contains(activities, a => a.OperationName == "Defender365 token" && (string?)a.GetTagItem("tenant") == EmulatorOptions.ContosoTenantId);
+        // One span per operation call, with its retries and its token request inside it, and the failure kind on failure.
+        var listings = activities.Where(a => a.OperationName == "Defender365 ListIncidents" && (string?)a.GetTagItem("tenant") == EmulatorOptions.ContosoTenantId).ToArray();
+        Assert.Contains(listings, a => a.Events.Any(e => e.Name == "defender365.retry"));
+        Assert.Contains(activities, a => a.OperationName == "Defender365 token" && listings.Any(l => l.SpanId == a.ParentSpanId));
+        Assert.Contains(activities, a => a.OperationName == "Defender365 RunAdvancedHuntingQuery" && a.Status == ActivityStatusCode.Error
+            && (string?)a.GetTagItem("error.type") == nameof(MissingPermissionException) && (string?)a.GetTagItem("tenant") == EmulatorOptions.NorthwindTenantId);
         Assert.All(recorded, m => Assert.DoesNotContain("eyJ", m.Tags, StringComparison.Ordinal));
 
         // Opted in, the same calls tag their points with the tenant.

@@ -22,6 +22,36 @@ public sealed class InvokerTests(EmulatorFixture fixture) : IClassFixture<Emulat
     private int Calls(string operationId) => fixture.Emulator.Statistics.ApiCalls(operationId);
 
     [Fact]
+    public async Task The_invoker_copies_its_options_and_never_writes_into_them()
+    {
+        var options = fixture.Emulator.CreateClientOptions();
+        var counting = new CountingPolicy();
+        options.AddPolicy(counting, Azure.Core.HttpPipelinePosition.PerCall);
+        var invoker = new DefenderOperationInvoker(fixture.CreateCredential(), options);
+
+        // Nothing of the invoker's leaks into the caller's options, and nothing the caller changes later reaches it.
+        Assert.Null(options.RetryPolicy);
+        Assert.IsType<DefenderRetryPolicy>(invoker.Options.RetryPolicy);
+        options.ValidatePermissions = false;
+        options.Endpoints.Clear();
+        Assert.True(invoker.Options.ValidatePermissions);
+        Assert.NotEmpty(invoker.Options.Endpoints);
+
+        // A policy added to the options runs in the invoker's pipeline.
+        await invoker.SendAsync(Op("ListMachines"), Contoso);
+        Assert.Equal(1, counting.Calls);
+    }
+
+    private sealed class CountingPolicy : Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public override void OnSendingRequest(Azure.Core.HttpMessage message) => Interlocked.Increment(ref _calls);
+    }
+
+    [Fact]
     public async Task Paging_over_top_and_skip_returns_every_incident_exactly_once()
     {
         var invoker = fixture.CreateInvoker();

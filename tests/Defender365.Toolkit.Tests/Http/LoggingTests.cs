@@ -31,7 +31,7 @@ public sealed class LoggingTests(EmulatorFixture fixture) : IClassFixture<Emulat
 
         const string Sentinel = "SENTINEL-log-secret-3f9a1c";
         var wrong = DefenderAppCredential.FromClientSecret(EmulatorOptions.DemoClientId, Sentinel, fixture.Emulator.CreateCredentialOptions("*"));
-        await Assert.ThrowsAsync<DefenderInvalidCredentialException>(() =>
+        await Assert.ThrowsAsync<DefenderAuthenticationException>(() =>
             fixture.CreateInvoker(wrong).SendAsync(DefenderCatalog.Default.GetOperation("ListMachines"), EmulatorOptions.ContosoTenantId));
 
         string all;

@@ -47,6 +47,7 @@ internal sealed record AreaSpec(bool IsGraph, string Area, string ClientName, Me
 /// <param name="Parameters">The parameters in signature order (cancellation token not included).</param>
 /// <param name="Form">For a file upload, the form parts in the order they are sent; otherwise empty.</param>
 /// <param name="Response">What the method returns.</param>
+/// <param name="Exceptions">What it throws, and when.</param>
 internal sealed record OperationSpec(
     string Id,
     string Name,
@@ -56,10 +57,16 @@ internal sealed record OperationSpec(
     EquatableArray<string> Remarks,
     EquatableArray<ParameterSpec> Parameters,
     EquatableArray<ParameterSpec> Form,
-    ResponseSpec Response)
+    ResponseSpec Response,
+    EquatableArray<ExceptionDoc> Exceptions)
 {
     public bool IsMultipart => Form.Count > 0;
 }
+
+/// <summary>An <c>&lt;exception&gt;</c> line of a method's docs.</summary>
+/// <param name="Type">The exception type as a <c>cref</c> (<c>global::…</c>).</param>
+/// <param name="When">When it is thrown, as XML doc text (already escaped; may hold <c>&lt;paramref&gt;</c>).</param>
+internal sealed record ExceptionDoc(string Type, string When);
 
 /// <summary>How a parameter's value reaches the request.</summary>
 internal enum ParameterKind
