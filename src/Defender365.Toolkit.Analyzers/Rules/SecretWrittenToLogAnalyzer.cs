@@ -15,8 +15,10 @@ namespace Defender365.Toolkit.Analyzers.Rules;
 /// write — directly, inside an interpolated string or a concatenation. A value counts as sensitive when it is
 /// <c>AccessToken.Token</c>, MSAL's <c>AuthenticationResult.AccessToken</c>, or a string variable, field, property or
 /// parameter whose name says it holds a secret, as DEF3001 decides it (<see cref="SecretNames"/>, with the same
-/// <c>DEF3001.secret_names</c>/<c>excluded_names</c> options): <c>clientSecret</c>, <c>accessToken</c>, <c>apiKey</c>
-/// count; <c>tokenType</c>, <c>secretName</c>, <c>nextPageToken</c> and cancellation tokens do not.
+/// <c>DEF3001.secret_names</c>/<c>excluded_names</c> options): <c>clientSecret</c>, <c>accessToken</c>, <c>apiKey</c>,
+/// <c>refreshToken</c>, <c>idToken</c>, <c>authorizationCode</c> count, and so does the <c>Code</c> of an OAuth or
+/// OpenID Connect message; <c>tokenType</c>, <c>secretName</c>, <c>nextPageToken</c>, cancellation tokens, and constants
+/// whose value is no secret (<see cref="NonSecrets"/>: a claim type, an endpoint path) do not.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
@@ -91,7 +93,7 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
             if (node is IdentifierNameSyntax identifier)
             {
                 var text = identifier.Identifier.ValueText;
-                if (text is "Token" or "AccessToken" || SecretNames.IsSecretName(text, options))
+                if (text is "Token" or "AccessToken" or "Code" || SecretNames.IsSecretName(text, options))
                 {
                     return true;
                 }
@@ -162,6 +164,18 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
+        // A constant whose value is no secret (a claim type, an endpoint path, a grant name) is not one when written out.
+        if (value.ConstantValue is { HasValue: true, Value: var constant } && (constant is not string text || !SecretValues.IsPlausibleSecret(text, options)))
+        {
+            return false;
+        }
+
+        // An OAuth authorization code (OpenIdConnectMessage.Code, a token response's Code) redeems for tokens.
+        if (value is IPropertyReferenceOperation { Property: { Name: "Code" } code } && IsAuthorizationMessage(code.ContainingType))
+        {
+            return true;
+        }
+
         var name = value switch
         {
             ILocalReferenceOperation local => local.Local.Name,
@@ -171,5 +185,14 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         return name is not null && SecretNames.IsSecretName(name, options);
+    }
+
+    private static bool IsAuthorizationMessage(INamedTypeSymbol? type)
+    {
+        var name = type?.Name ?? string.Empty;
+        return name.IndexOf("OpenIdConnect", StringComparison.Ordinal) >= 0
+            || name.IndexOf("OAuth", StringComparison.OrdinalIgnoreCase) >= 0
+            || name.IndexOf("Authorization", StringComparison.Ordinal) >= 0
+            || name.IndexOf("Token", StringComparison.Ordinal) >= 0;
     }
 }

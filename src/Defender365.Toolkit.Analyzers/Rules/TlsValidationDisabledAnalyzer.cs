@@ -14,7 +14,8 @@ namespace Defender365.Toolkit.Analyzers.Rules;
 /// <summary>
 /// DEF4003: a certificate-validation callback that accepts every certificate (<c>(_, _, _, _) =&gt; true</c>,
 /// <c>HttpClientHandler.DangerousAcceptAnyServerCertificateValidator</c>) is set on an HTTP handler, an SSL options
-/// object or <c>ServicePointManager</c>. A callback that checks something (pinning a certificate) is fine.
+/// object or <c>ServicePointManager</c>: written at the assignment, or a method group, field, property or local whose
+/// declaration is one. A callback that checks something (pinning a certificate) is fine.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TlsValidationDisabledAnalyzer : DiagnosticAnalyzer
@@ -119,9 +120,65 @@ public sealed class TlsValidationDisabledAnalyzer : DiagnosticAnalyzer
                 return ReturnsOnlyTrue(lambda.Body);
             case IAnonymousFunctionOperation lambda:
                 return ReturnsOnlyTrue(lambda.Body);
+            case IDelegateCreationOperation { Target: IMethodReferenceOperation method }:
+                // A method group: the method's own body decides (handler.X = AcceptAll).
+                return DeclaredAcceptingAll(method.Method);
+            case IFieldReferenceOperation { Field: { } field }:
+                return DeclaredAcceptingAll(field);
+            case ILocalReferenceOperation { Local: { } local }:
+                return DeclaredAcceptingAll(local);
+            case IPropertyReferenceOperation { Property: { } property }:
+                return DeclaredAcceptingAll(property);
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// A method whose body returns only <see langword="true"/>, or a field, property or local whose initializer is an
+    /// accept-all lambda or the dangerous validator: read from its declaration's syntax, wherever it is.
+    /// </summary>
+    private static bool DeclaredAcceptingAll(ISymbol symbol)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            var accepts = reference.GetSyntax() switch
+            {
+                MethodDeclarationSyntax method => BodyReturnsOnlyTrue(method.ExpressionBody?.Expression, method.Body),
+                LocalFunctionStatementSyntax function => BodyReturnsOnlyTrue(function.ExpressionBody?.Expression, function.Body),
+                VariableDeclaratorSyntax { Initializer.Value: { } initializer } => AcceptsEverythingSyntax(initializer),
+                PropertyDeclarationSyntax { Initializer.Value: { } initializer } => AcceptsEverythingSyntax(initializer),
+                PropertyDeclarationSyntax { ExpressionBody.Expression: { } body } => AcceptsEverythingSyntax(body),
+                _ => false,
+            };
+            if (accepts)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AcceptsEverythingSyntax(ExpressionSyntax value) => value switch
+    {
+        ParenthesizedExpressionSyntax parenthesized => AcceptsEverythingSyntax(parenthesized.Expression),
+        CastExpressionSyntax cast => AcceptsEverythingSyntax(cast.Expression),
+        LambdaExpressionSyntax lambda => BodyReturnsOnlyTrue(lambda.ExpressionBody, lambda.Block),
+        AnonymousMethodExpressionSyntax anonymous => BodyReturnsOnlyTrue(null, anonymous.Block),
+        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "DangerousAcceptAnyServerCertificateValidator" } => true,
+        _ => false,
+    };
+
+    private static bool BodyReturnsOnlyTrue(ExpressionSyntax? expression, BlockSyntax? block)
+    {
+        if (expression is not null)
+        {
+            return expression.IsKind(SyntaxKind.TrueLiteralExpression);
+        }
+
+        var returns = block?.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<ReturnStatementSyntax>().ToArray();
+        return returns is { Length: > 0 } && returns.All(r => r.Expression?.IsKind(SyntaxKind.TrueLiteralExpression) == true);
     }
 
     /// <summary>A body whose every return is the constant <see langword="true"/>.</summary>

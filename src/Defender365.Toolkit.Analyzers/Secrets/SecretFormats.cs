@@ -41,7 +41,7 @@ internal static class SecretFormats
         Jwt => "AccessToken",
         StorageAccountKey => "StorageAccountKey",
         SasSignature => "SasToken",
-        _ => "ConnectionStrings:Default",
+        _ => VendorTokenFormats.ConfigurationKeyOf(kind) ?? "ConnectionStrings:Default",
     };
 
     /// <summary>The first known secret format in <paramref name="value"/>, or null.</summary>
@@ -70,6 +70,7 @@ internal static class SecretFormats
         }
 
         return (tilde ? FindEntraClientSecret(value) : null)
+            ?? VendorTokenFormats.Find(value)
             ?? (dash ? FindPrivateKey(value) : null)
             ?? (e ? FindJwt(value) : null)
             ?? (equals ? FindKeyValueSecret(value) : null)

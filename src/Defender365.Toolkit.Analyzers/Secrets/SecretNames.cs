@@ -15,6 +15,7 @@ internal static class SecretNames
     [
         "secret", "password", "passwd", "pwd", "passphrase", "apikey", "accesskey", "accountkey", "privatekey",
         "sharedkey", "signingkey", "secretkey", "masterkey", "credential", "token", "clientassertion",
+        "authorizationcode", "authcode",
     ];
 
     // A name ending in one of these describes or locates a secret: its name, id, where it lives, its shape.
@@ -23,7 +24,7 @@ internal static class SecretNames
         "name", "names", "id", "ids", "uri", "url", "endpoint", "path", "file", "filename", "type", "kind", "header",
         "parameter", "param", "field", "label", "prefix", "suffix", "length", "size", "expiry", "expiration", "expires",
         "expireson", "expiresat", "lifetime", "count", "policy", "hint", "setting", "settings", "section", "variable",
-        "envvar", "format", "pattern", "regex", "message", "description", "prompt", "title", "placeholder", "provider",
+        "envvar", "format", "template", "templates", "pattern", "regex", "message", "description", "prompt", "title", "placeholder", "provider",
         "source", "store", "vault", "scope", "scopes", "audience", "issuer", "cache", "handler", "validator", "version",
         "location", "mode", "options", "manager", "service", "client", "request", "response", "result", "reference",
         "ref", "key", "keys", "configkey", "property", "claim", "error", "exception", "attribute", "column", "table",

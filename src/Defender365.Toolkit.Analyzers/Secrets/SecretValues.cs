@@ -5,8 +5,8 @@ namespace Defender365.Toolkit.Analyzers.Secrets;
 /// <summary>
 /// Whether a string stored under a secret-sounding name is plausibly a real secret. Everything documentation and
 /// templates put there instead is not: placeholders (<c>""</c>, <c>"&lt;your-secret&gt;"</c>, <c>"YOUR_CLIENT_SECRET"</c>,
-/// <c>"changeme"</c>, <c>"xxx"</c>), names of secrets and configuration keys (<c>"DefenderClientSecret"</c>,
-/// <c>"Defender:ClientSecret"</c>, <c>"client_secret"</c>), GUIDs (ids, or a secret's id pasted by mistake), URIs and scopes.
+/// <c>"changeme"</c>, <c>"xxx"</c>), GUIDs (ids, or a secret's id pasted by mistake), and every shape of
+/// <see cref="NonSecrets"/> (names and keys, addresses, templates, error codes).
 /// </summary>
 internal static class SecretValues
 {
@@ -56,9 +56,7 @@ internal static class SecretValues
         }
 
         return (trimmed.Length >= 16 || CharacterClasses(trimmed) >= 2)
-            && !LooksLikeName(trimmed)
-            && !LooksLikeCode(trimmed)
-            && !LooksLikeAddress(trimmed)
+            && !NonSecrets.Matches(trimmed)
             && !Guid.TryParse(trimmed, out _)
             && !IsPlaceholder(trimmed)
             && !IsPublishedDevelopmentKey(trimmed)
@@ -147,92 +145,6 @@ internal static class SecretValues
         }
 
         return false;
-    }
-
-    // URIs, scopes ("api://…/.default", "https://…/.default"), host names and paths.
-    private static bool LooksLikeAddress(string v) =>
-        v.IndexOf("://", StringComparison.Ordinal) > 0
-        || v.EndsWith("/.default", StringComparison.OrdinalIgnoreCase)
-        || v[0] == '/'
-        || v.StartsWith("~/", StringComparison.Ordinal);
-
-    /// <summary>
-    /// An identifier or configuration key: words of letters (no digits) joined by separators or case humps —
-    /// <c>DefenderClientSecret</c>, <c>Defender:ClientSecret</c>, <c>client_secret</c>, <c>Secrets.Defender</c>. A secret
-    /// has digits, symbols or no word structure; a single lower-case word (<c>letmein</c>) still counts as a password.
-    /// </summary>
-    private static bool LooksLikeName(string v)
-    {
-        var separators = 0;
-        var humps = 0;
-        for (var i = 0; i < v.Length; i++)
-        {
-            var c = v[i];
-            if (c is ':' or '.' or '_' or '-' or '/')
-            {
-                if (i == 0 || i == v.Length - 1)
-                {
-                    return false;
-                }
-
-                separators++;
-            }
-            else if (c is >= 'A' and <= 'Z')
-            {
-                if (i > 0 && v[i - 1] is >= 'a' and <= 'z')
-                {
-                    humps++;
-                }
-            }
-            else if (c is not (>= 'a' and <= 'z'))
-            {
-                return false;
-            }
-        }
-
-        return separators > 0 || humps > 0 || (v[0] is >= 'A' and <= 'Z' && v.Length <= 24 && LowerAfterFirst(v));
-
-        static bool LowerAfterFirst(string s)
-        {
-            for (var i = 1; i < s.Length; i++)
-            {
-                if (s[i] is not (>= 'a' and <= 'z'))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-    }
-
-    /// <summary>
-    /// A rule or error code: 2–10 capitals, then 3–8 digits and nothing else — <c>DEF3001</c>, <c>CA2000</c>,
-    /// <c>AADSTS7000215</c> under names like <c>InvalidClientSecret</c>. Generated secrets mix their characters.
-    /// </summary>
-    private static bool LooksLikeCode(string v)
-    {
-        var letters = 0;
-        while (letters < v.Length && v[letters] is >= 'A' and <= 'Z')
-        {
-            letters++;
-        }
-
-        var digits = v.Length - letters;
-        if (letters is < 2 or > 10 || digits is < 3 or > 8)
-        {
-            return false;
-        }
-
-        for (var i = letters; i < v.Length; i++)
-        {
-            if (v[i] is not (>= '0' and <= '9'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool IsOneRepeatedCharacter(string v)

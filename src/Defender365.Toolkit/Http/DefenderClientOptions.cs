@@ -133,17 +133,8 @@ public class DefenderClientOptions : ClientOptions
         diagnostics.LoggedContentSizeLimit = Diagnostics.LoggedContentSizeLimit;
         diagnostics.IsDistributedTracingEnabled = Diagnostics.IsDistributedTracingEnabled;
         diagnostics.IsTelemetryEnabled = Diagnostics.IsTelemetryEnabled;
-        diagnostics.LoggedHeaderNames.Clear();
-        diagnostics.LoggedQueryParameters.Clear();
-        foreach (var name in Diagnostics.LoggedHeaderNames)
-        {
-            diagnostics.LoggedHeaderNames.Add(name);
-        }
-
-        foreach (var name in Diagnostics.LoggedQueryParameters)
-        {
-            diagnostics.LoggedQueryParameters.Add(name);
-        }
+        Replace(diagnostics.LoggedHeaderNames, Diagnostics.LoggedHeaderNames);
+        Replace(diagnostics.LoggedQueryParameters, Diagnostics.LoggedQueryParameters);
 
         foreach (var (policy, position) in _policies)
         {
@@ -151,6 +142,15 @@ public class DefenderClientOptions : ClientOptions
         }
 
         return copy;
+    }
+
+    private static void Replace(IList<string> target, IList<string> source)
+    {
+        target.Clear();
+        foreach (var item in source)
+        {
+            target.Add(item);
+        }
     }
 
     internal DefenderCloudEndpoint Endpoint(DefenderResource resource)

@@ -276,6 +276,21 @@ public sealed class HardcodedSecretAnalyzerTests
         Def3001(0, "assigned to 'apiKey'"));
 
     [Fact]
+    public Task Credentials_of_other_services_are_found_by_their_format_under_any_name() => VerifyAsync("""
+        class C
+        {
+            string a = {|#0:"ghp_kNtaU4i5GpIpatEJc2vPjjeJeRvtQRxFAoCR"|};
+            string b = {|#1:"https://maps.googleapis.com/maps/api/geocode/json?key=AIzaoKHtAj1f94udnD8O0w2INYBaITfIdLYZ1jZ"|};
+            string c = {|#2:"AKIAR2GRBXAXUGX93MC4"|};
+            string d = "AKIAIOSFODNN7EXAMPLE";
+            string e = "ghp_short";
+        }
+        """,
+        Def3001(0, "a GitHub token"),
+        Def3001(1, "a Google API key"),
+        Def3001(2, "an AWS access key"));
+
+    [Fact]
     public async Task Message_never_repeats_the_secret()
     {
         await RuleTest.For<HardcodedSecretAnalyzer>($$"""class C { string clientSecret = {|#0:"{{EntraSecret}}"|}; string password = {|#1:"Str0ng!Pass"|}; }""")

@@ -33,6 +33,32 @@ public sealed class SecretWrittenToLogAnalyzerTests
         new DiagnosticResult(SecretWrittenToLogAnalyzer.Rule).WithLocation(markup).WithArguments(value, sink);
 
     [Fact]
+    public Task Authorization_codes_refresh_and_id_tokens_are_sensitive_and_protocol_constants_are_not() => VerifyAsync("""
+        using System;
+        class OpenIdConnectMessage { public string Code { get; set; } = ""; }
+        class Order { public string Code { get; set; } = ""; }
+        class C
+        {
+            const string RefreshToken = ".contoso.refresh_token";
+            const string TokenGrant = "urn:ietf:params:oauth:grant-type:token-exchange";
+            void Run(OpenIdConnectMessage message, Order order, string refreshToken, string idToken, string authorizationCode)
+            {
+                Console.WriteLine(RefreshToken);
+                Console.WriteLine(TokenGrant);
+                Console.WriteLine(order.Code);
+                Console.WriteLine({|#0:refreshToken|});
+                Console.WriteLine({|#1:idToken|});
+                Console.WriteLine({|#2:authorizationCode|});
+                Console.WriteLine($"code {{|#3:message.Code|}}");
+            }
+        }
+        """,
+        Def4001(0, "refreshToken", "the console"),
+        Def4001(1, "idToken", "the console"),
+        Def4001(2, "authorizationCode", "the console"),
+        Def4001(3, "message.Code", "the console"));
+
+    [Fact]
     public Task Tokens_and_secrets_written_anywhere_are_reported() => VerifyAsync("""
         using System;
         using System.IO;

@@ -42,6 +42,31 @@ public sealed class TlsValidationDisabledAnalyzerTests
         """, Def4003(0, "SslClientAuthenticationOptions.RemoteCertificateValidationCallback"));
 
     [Fact]
+    public Task A_method_group_field_or_local_that_accepts_everything_is_followed() => VerifyAsync("""
+        using System.Net.Http;
+        using System.Net.Security;
+        using System.Security.Cryptography.X509Certificates;
+        class C
+        {
+            static readonly RemoteCertificateValidationCallback AcceptAll = (_, _, _, _) => true;
+            static bool Trust(HttpRequestMessage m, X509Certificate2? c, X509Chain? ch, SslPolicyErrors e) { return true; }
+            static bool Check(HttpRequestMessage m, X509Certificate2? c, X509Chain? ch, SslPolicyErrors e) => e == SslPolicyErrors.None;
+
+            void Run(HttpClientHandler first, HttpClientHandler second, HttpClientHandler third, SocketsHttpHandler sockets)
+            {
+                {|#0:first.ServerCertificateCustomValidationCallback = Trust|};
+                {|#1:sockets.SslOptions.RemoteCertificateValidationCallback = AcceptAll|};
+                var dangerous = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+                {|#2:second.ServerCertificateCustomValidationCallback = dangerous|};
+                third.ServerCertificateCustomValidationCallback = Check;
+            }
+        }
+        """,
+        Def4003(0, "HttpClientHandler.ServerCertificateCustomValidationCallback"),
+        Def4003(1, "SslClientAuthenticationOptions.RemoteCertificateValidationCallback"),
+        Def4003(2, "HttpClientHandler.ServerCertificateCustomValidationCallback"));
+
+    [Fact]
     public Task A_pinning_callback_is_fine() => VerifyAsync("""
         using System.Net.Http;
         using System.Security.Cryptography;
