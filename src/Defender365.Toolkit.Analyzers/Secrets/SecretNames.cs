@@ -15,7 +15,7 @@ internal static class SecretNames
     [
         "secret", "password", "passwd", "pwd", "passphrase", "apikey", "accesskey", "accountkey", "privatekey",
         "sharedkey", "signingkey", "secretkey", "masterkey", "credential", "token", "clientassertion",
-        "authorizationcode", "authcode",
+        "authorizationcode", "authcode", "subscriptionkey", "functionkey", "functionskey", "encryptionkey",
     ];
 
     // A name ending in one of these describes or locates a secret: its name, id, where it lives, its shape.
@@ -39,7 +39,7 @@ internal static class SecretNames
     ];
 
     // Secret words whose name also ends with "key": "apikey" must not be taken as the descriptive suffix "key".
-    private static readonly string[] KeyWords = ["apikey", "accesskey", "accountkey", "privatekey", "sharedkey", "signingkey", "secretkey", "masterkey"];
+    private static readonly string[] KeyWords = ["apikey", "accesskey", "accountkey", "privatekey", "sharedkey", "signingkey", "secretkey", "masterkey", "subscriptionkey", "functionkey", "functionskey", "encryptionkey"];
 
     /// <summary>True when <paramref name="name"/> names a secret (see the type remarks); configuration keys use their last segment.</summary>
     public static bool IsSecretName(string name, SecretRuleOptions options)

@@ -16,6 +16,7 @@ internal static class SecretTargets
     {
         SyntaxNode current = node;
         var parent = node.Parent;
+        var bytes = false;
 
         // Through parentheses, casts, ?:, ??, switch arms and array initializers: `env ?? "fallback"` and
         // `Passwords = { "…" }` still put the literal in the target.
@@ -30,6 +31,13 @@ internal static class SecretTargets
                 case InitializerExpressionSyntax array when array.IsKind(SyntaxKind.ArrayInitializerExpression):
                     current = parent;
                     parent = parent.Parent;
+                    continue;
+
+                // Encoding.UTF8.GetBytes("…"), Convert.FromBase64String("…"): the bytes land where the call does.
+                case ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetBytes" or "FromBase64String" } } conversion } }:
+                    bytes = true;
+                    current = conversion;
+                    parent = conversion.Parent;
                     continue;
             }
 
@@ -49,7 +57,8 @@ internal static class SecretTargets
             case EqualsValueClauseSyntax { Parent: ParameterSyntax parameter }:
                 return new SecretTarget(parameter.Identifier.ValueText, $"default value of '{parameter.Identifier.ValueText}'");
             case AssignmentExpressionSyntax assignment when assignment.Right == current:
-                return NameOf(assignment.Left) is { } assigned ? Assigned(assigned) : null;
+                // aes.Key = Convert.FromBase64String("…"): bytes given to a Key are an encryption key.
+                return NameOf(assignment.Left) is { } assigned ? Assigned(bytes && assigned == "Key" ? "EncryptionKey" : assigned) : null;
             case AnonymousObjectMemberDeclaratorSyntax { NameEquals: { } nameEquals }:
                 return Assigned(nameEquals.Name.Identifier.ValueText);
             case ArrowExpressionClauseSyntax or ReturnStatementSyntax:
@@ -147,7 +156,7 @@ internal static class SecretTargets
         }
 
         var callee = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
-        return new SecretTarget(parameter.Name, $"passed as '{parameter.Name}' to '{callee}'");
+        return new SecretTarget(KeyOfCredentialType(method, parameter) ?? parameter.Name, $"passed as '{parameter.Name}' to '{callee}'");
     }
 
     private static string? NameOf(ExpressionSyntax expression) => expression switch
@@ -181,6 +190,17 @@ internal static class SecretTargets
 
         return null;
     }
+
+    // Types whose argument is a key whatever its parameter is called ("key", "signature"): the name it stands for.
+    private static string? KeyOfCredentialType(IMethodSymbol method, IParameterSymbol parameter) =>
+        method.MethodKind != MethodKind.Constructor ? null : (method.ContainingType.Name, parameter.Name) switch
+        {
+            ("AzureKeyCredential", "key") => "ApiKey",
+            ("AzureNamedKeyCredential", "key") => "AccountKey",
+            ("AzureSasCredential", "signature") => "SasToken",
+            ("SymmetricSecurityKey", "key") => "SigningKey",
+            _ => null,
+        };
 }
 
 /// <summary>The name a value lands in, and how the message says where (<c>passed as 'clientSecret' to 'WithClientSecret'</c>).</summary>

@@ -57,11 +57,16 @@ internal static class SecretValues
 
         return (trimmed.Length >= 16 || CharacterClasses(trimmed) >= 2)
             && !NonSecrets.Matches(trimmed)
-            && !Guid.TryParse(trimmed, out _)
+            && !IsGuid(trimmed)
             && !IsPlaceholder(trimmed)
             && !IsPublishedDevelopmentKey(trimmed)
             && !IsListed(trimmed, options.Placeholders);
     }
+
+    // A GUID as ids are written (with hyphens, maybe braces). Thirty-two hex digits without them are not taken for one:
+    // that is how API Management subscription keys and other service keys look.
+    private static bool IsGuid(string v) =>
+        Guid.TryParseExact(v, "D", out _) || Guid.TryParseExact(v, "B", out _) || Guid.TryParseExact(v, "P", out _);
 
     // Lower, upper, digit, other. A short value of one class ("unused", "shared", "123456") is a word or a number
     // more often than a credential; a secret generator never produces one.

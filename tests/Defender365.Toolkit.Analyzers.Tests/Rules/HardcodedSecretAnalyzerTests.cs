@@ -276,6 +276,26 @@ public sealed class HardcodedSecretAnalyzerTests
         Def3001(0, "assigned to 'apiKey'"));
 
     [Fact]
+    public Task Keys_handed_to_key_types_headers_and_byte_conversions_are_found() => VerifyAsync("""
+        namespace Azure { public class AzureKeyCredential { public AzureKeyCredential(string key) { } } }
+        class C
+        {
+            static readonly byte[] SigningKey = System.Text.Encoding.UTF8.GetBytes({|#0:"s1gn1ng-K3y-f0r-t0kens-2026"|});
+            void Run(System.Security.Cryptography.Aes aes, System.Net.Http.HttpRequestMessage request)
+            {
+                aes.Key = System.Convert.FromBase64String({|#1:"kQ9+vL3x/Ym2Wc8zR5tN1pJ4hG7fD0sA6eB3uI9oK2w="|});
+                request.Headers.Add("Ocp-Apim-Subscription-Key", {|#2:"7c1e9a4b2d8f4e6a9b3c5d7e1f2a4b6c"|});
+                _ = new Azure.AzureKeyCredential({|#3:"Zk3mQ8pL2vX9rT4wY7nB1cD6"|});
+                aes.IV = System.Convert.FromBase64String("AAECAwQFBgcICQoLDA0ODw==");
+            }
+        }
+        """,
+        Def3001(0, "assigned to 'SigningKey'"),
+        Def3001(1, "assigned to 'EncryptionKey'"),
+        Def3001(2, "stored under 'Ocp-Apim-Subscription-Key'"),
+        Def3001(3, "passed as 'key' to 'AzureKeyCredential'"));
+
+    [Fact]
     public Task Credentials_of_other_services_are_found_by_their_format_under_any_name() => VerifyAsync("""
         class C
         {
