@@ -74,6 +74,20 @@ public sealed class PathTemplateTests
     }
 
     [Fact]
+    public void A_hostile_path_is_matched_or_refused_in_one_pass()
+    {
+        // The emulator routes whatever a client sends: 150,000 characters of doubled quotes and commas, or 400,000 of
+        // value, must not make the walk try every split (it would not finish).
+        var template = PathTemplate.Parse("/api/machines/findbyip(ip='{ip}',timestamp={timestamp})");
+        var quotes = "/api/machines/findbyip(ip='" + string.Concat(Enumerable.Repeat("'',", 50_000)) + "',timestamp=1";
+        var values = new Dictionary<string, string>();
+
+        Assert.False(template.TryMatch(quotes));
+        Assert.True(template.TryMatch("/api/machines/findbyip(ip='" + new string('a', 200_000) + "',timestamp=" + new string('1', 200_000) + ")", values));
+        Assert.Equal(200_000, values["ip"].Length);
+    }
+
+    [Fact]
     public void The_most_specific_template_wins_whatever_the_catalog_order()
     {
         var index = new OperationPathIndex<string>(
