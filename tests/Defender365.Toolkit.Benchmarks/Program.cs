@@ -1,9 +1,11 @@
 using Defender365.Toolkit.Benchmarks;
 
 // Figures, run by hand in Release (README.md of this folder):
-//   dotnet run -c Release --project tests/Defender365.Toolkit.Benchmarks [-- tokens|generator|paging|reliability|analyzers|secrets] [--tenants 1,1000,100000]
+//   dotnet run -c Release --project tests/Defender365.Toolkit.Benchmarks [-- tokens|generator|paging|reliability|analyzers|secrets|real-code] [--tenants 1,1000,100000]
 // "secrets" restores SonarAnalyzer.CSharp and SecurityCodeScan.VS2019 into throwaway projects and takes several minutes.
-var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !a.Contains(',', StringComparison.Ordinal)) ?? "all";
+// The part to run: the first argument that is neither an option nor the value of one (--tenants 1,1000, --sources dir).
+string[] optionsWithValues = ["--tenants", "--sources"];
+var which = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !optionsWithValues.Contains(args[i - 1]))).FirstOrDefault() ?? "all";
 if (which is "all" or "tokens")
 {
     await TokenCacheBenchmark.RunAsync(args);
@@ -27,6 +29,11 @@ if (which is "reliability")
 if (which is "analyzers")
 {
     await AnalyzerTimingBenchmark.RunAsync();
+}
+
+if (which is "real-code")
+{
+    await RealCodeBenchmark.RunAsync(RepositoryRoot(), args);
 }
 
 if (which is "secrets")
