@@ -89,6 +89,10 @@ public sealed partial class DocumentedCommandLinesTests
             case ["dotnet", "test", ..]:
                 return File.ReadAllLines(Path.Combine(Tool.RepositoryRoot, ".ci", "run")).Any(l => l == line || l.StartsWith(line + " ", StringComparison.Ordinal))
                     ? null : "CI (.ci/run) does not run this test command";
+            case ["dotnet", "run", "-c", "Release", "--project", "tests/Defender365.Toolkit.Benchmarks", "--", var part, ..]:
+                // A part of the benchmarks: one the program dispatches on.
+                return File.ReadAllText(Path.Combine(Tool.RepositoryRoot, "tests", "Defender365.Toolkit.Benchmarks", "Program.cs")).Contains($"\"{part}\"", StringComparison.Ordinal)
+                    ? null : $"the benchmarks have no part '{part}'";
             case ["dotnet", "run", "--project", var project, ..]:
                 return IsProject(project, executable: true) ? null : $"{project} is not a runnable project of the repository";
             case ["dotnet", "pack", var project, ..]:

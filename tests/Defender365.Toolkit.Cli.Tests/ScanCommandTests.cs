@@ -75,10 +75,11 @@ public sealed class ScanCommandTests : IDisposable
 
             [*.cs]
             DEF3001.excluded_names = sampleSecret
+            dotnet_diagnostic.DEF3003.severity = error
             """);
         Write("legacy/.editorconfig", """
             [*.cs]
-            dotnet_diagnostic.DEF3001.severity = warning
+            dotnet_diagnostic.DEF3003.severity = warning
             """);
         // Settings files are not C# files: their rule's severity is a global one, as in a build.
         Write(".globalconfig", """
@@ -96,15 +97,15 @@ public sealed class ScanCommandTests : IDisposable
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith($"legacy{Path.DirectorySeparatorChar}Old.cs(1,", lines[0], StringComparison.Ordinal);
-        Assert.Contains("): warning DEF3001:", lines[0], StringComparison.Ordinal);
+        Assert.Contains("): warning DEF3003:", lines[0], StringComparison.Ordinal);
         Assert.StartsWith($"src{Path.DirectorySeparatorChar}Api.cs(1,", lines[1], StringComparison.Ordinal);
-        Assert.Contains("): error DEF3001:", lines[1], StringComparison.Ordinal);
+        Assert.Contains("): error DEF3003:", lines[1], StringComparison.Ordinal);
 
         // Warnings are shown but, as in a build, do not fail.
         File.Delete(Path.Combine(_folder.FullName, "src", "Api.cs"));
         var warningsOnly = await Tool.RunAsync(["scan", _folder.FullName]);
         Assert.True(warningsOnly.ExitCode == 0, warningsOnly.ToString());
-        Assert.Contains("warning DEF3001", warningsOnly.Output, StringComparison.Ordinal);
+        Assert.Contains("warning DEF3003", warningsOnly.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -81,4 +81,29 @@ public sealed class SecretBuildTests(PackageFixture package)
         Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("DEF3", build.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_secret_known_only_by_its_name_warns_and_the_documented_severity_makes_it_an_error()
+    {
+        var project = package.CreateConsumer("NameOnly", Manifest, """
+            var settings = new Dictionary<string, string> { ["Smtp:Password"] = "M@ilS3nd3r!" };
+            Console.WriteLine(settings.Count);
+            """);
+
+        // The consumer treats warnings as errors; a project that does not is what the default is for.
+        var warned = await DotNet.RunAsync(project, "build", "-p:TreatWarningsAsErrors=false", "-nodeReuse:false");
+
+        Assert.True(warned.ExitCode == 0, warned.Output);
+        Assert.Matches(@"Program\.cs\(1,\d+\): warning DEF3003: Hardcoded secret \(assigned to 'Smtp:Password'\)", warned.Output);
+        Assert.DoesNotContain("DEF3001", warned.Output, StringComparison.Ordinal);
+
+        // The .editorconfig section docs/rules/DEF3003.md shows.
+        var documented = DocumentationBlocks.CheckedBy(nameof(SecretBuildTests)).Single(b => b.File == "docs/rules/DEF3003.md" && b.Language == "ini");
+        File.WriteAllText(Path.Combine(project, ".editorconfig"), "root = true\n\n" + documented.Body + "\n");
+        var failed = await DotNet.RunAsync(project, "build", "--no-incremental", "-p:TreatWarningsAsErrors=false", "-nodeReuse:false");
+
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Matches(@"Program\.cs\(1,\d+\): error DEF3003", failed.Output);
+        Assert.DoesNotContain("M@ilS3nd3r!", failed.Output, StringComparison.Ordinal);
+    }
 }

@@ -13,16 +13,19 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Defender365.Toolkit.Analyzers.Rules;
 
 /// <summary>
-/// DEF3001: a secret written into C#. Two ways to be one:
-/// <list type="number">
-/// <item>a string in a known secret format (Entra ID client secret, PEM private key, signed JWT, storage account key,
-/// SAS signature, connection string, URI or form body with a password/key/client_secret, HTTP Basic credentials),
-/// wherever it stands;</item>
-/// <item>a plausible secret value (<see cref="SecretValues"/>) flowing into a target whose name says secret
-/// (<see cref="SecretNames"/>): a parameter such as MSAL's <c>WithClientSecret(clientSecret)</c>,
-/// <c>ClientSecretCredential(…, clientSecret)</c> or <c>NetworkCredential(user, password)</c>, a field, property, local
-/// or default value, a dictionary, header or configuration key (<c>["client_secret"]</c>, <c>Add("ClientSecret", …)</c>),
-/// a comparison with such a variable, or a method or property that returns it.</item>
+/// DEF3001 and DEF3003: a secret written into C#. The evidence decides the rule and so the default severity:
+/// <list type="bullet">
+/// <item><b>DEF3001 (error)</b>, on evidence: a string in a known secret format (Entra ID client secret, PEM private
+/// key, signed JWT, storage account key, SAS signature, connection string, URI or form body with a password/key/client_secret,
+/// HTTP Basic credentials, other vendors' tokens), wherever it stands; or a plausible secret value
+/// (<see cref="SecretValues"/>) handed to a library's credential parameter or property — MSAL's
+/// <c>WithClientSecret(clientSecret)</c>, <c>ClientSecretCredential(…, clientSecret)</c>,
+/// <c>NetworkCredential(user, password)</c>, <c>AzureKeyCredential(key)</c> — whose contract says it is a secret.</item>
+/// <item><b>DEF3003 (warning)</b>, on a name chosen in the project: a plausible secret value that also looks made to
+/// be one (<see cref="SecretShape"/>) flowing into a target whose name says secret (<see cref="SecretNames"/>): a
+/// field, property, local or default value, a parameter of the project's own method, a dictionary, header or
+/// configuration key (<c>["client_secret"]</c>, <c>Add("ClientSecret", …)</c>), a comparison with such a variable,
+/// or a method or property that returns it. A team sets its level on its own.</item>
 /// </list>
 /// Strings are regular, verbatim, raw, UTF-8, constant interpolations or constant concatenations (taken whole), and
 /// constants are followed to the credential call that uses them. The message never repeats the value.
@@ -54,6 +57,17 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
         description: "A secret in source code is in every clone, build log, package and backup of the repository, and cannot be rotated without a release. Read it at run time from configuration (user-secrets in development), an environment variable, a key vault, or use a certificate.",
         helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.HardcodedSecret));
 
+    /// <summary>DEF3003. Same message as DEF3001; reported where the only evidence is the name the value is stored under.</summary>
+    internal static readonly DiagnosticDescriptor NameOnlyRule = new(
+        RuleIdentifiers.SecretByName,
+        title: "Possible hardcoded secret under a secret name",
+        messageFormat: "Hardcoded secret ({0}): read it from configuration, an environment variable or a key vault",
+        RuleCategories.Security,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A value that looks generated (digits between letters, symbols, random case) is stored under a name that says secret. The name is the only evidence, so this is a warning by default: make it an error with dotnet_diagnostic.DEF3003.severity = error once the project is clean. A known secret format or a library's credential parameter is DEF3001.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SecretByName));
+
     // Shortest string any check can match: names need the minimum length, formats at least this much.
     private const int ShortestCandidate = 6;
 
@@ -61,7 +75,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
     private static readonly string[] CredentialCallWords = ["secret", "pass", "credential", "pwd", "key", "token", "login", "auth"];
 
     /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, NameOnlyRule);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -158,7 +172,7 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 // replaced on its own.
                 if (options.KnownFormats && SecretFormats.Find(joined) is { } partial)
                 {
-                    Report(context, StringFolding.PieceAt(pieces, partial.Start), partial.Kind, SecretFormats.ConfigurationKeyOf(partial.Kind), fixable: false);
+                    Report(context, Rule, StringFolding.PieceAt(pieces, partial.Start), partial.Kind, SecretFormats.ConfigurationKeyOf(partial.Kind), fixable: false);
                 }
 
                 return;
@@ -167,13 +181,16 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             Judge(context, node, value, options);
         }
 
-        /// <summary>A whole string value: a known format, or a plausible secret going to a secret-named target.</summary>
+        /// <summary>
+        /// A whole string value: a known format (DEF3001), a plausible secret given to a library's credential parameter
+        /// (DEF3001), or a plausible, generated-looking secret going to a secret-named target (DEF3003).
+        /// </summary>
         private static void Judge(SemanticModelAnalysisContext context, ExpressionSyntax node, string value, SecretRuleOptions options)
         {
             if (options.KnownFormats && SecretFormats.Find(value) is { } match)
             {
                 var named = SecretTargets.Find(context.SemanticModel, node, context.CancellationToken);
-                Report(context, node, match.Kind, named is null ? SecretFormats.ConfigurationKeyOf(match.Kind) : ConfigurationKeys.For(named.Name), IsReplaceable(node));
+                Report(context, Rule, node, match.Kind, named is null ? SecretFormats.ConfigurationKeyOf(match.Kind) : ConfigurationKeys.For(named.Name), IsReplaceable(node));
                 return;
             }
 
@@ -182,12 +199,21 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 && SecretTargets.Find(context.SemanticModel, node, context.CancellationToken) is { } target
                 && SecretNames.IsSecretName(target.Name, options))
             {
-                Report(context, node, target.Description, ConfigurationKeys.For(target.Name), IsReplaceable(node));
+                target = SecretTargets.WithLibraryProperty(context.SemanticModel, target, context.CancellationToken);
+                if (target.IsCredentialApi)
+                {
+                    Report(context, Rule, node, target.Description, ConfigurationKeys.For(target.Name), IsReplaceable(node));
+                }
+                else if (SecretShape.LooksGenerated(value.Trim()))
+                {
+                    Report(context, NameOnlyRule, node, target.Description, ConfigurationKeys.For(target.Name), IsReplaceable(node));
+                }
             }
         }
 
-        // A constant under a harmless name passed to a credential call (WithClientSecret(Value)), reported at the use.
-        // A constant that is itself secret-named or in a secret format is reported at its declaration instead.
+        // A constant passed to a credential call (WithClientSecret(Value)), reported at the use: DEF3001 when the call is
+        // a library's, whatever the constant is called. A constant in a secret format is reported at its declaration
+        // instead, and so is a secret-named one passed to the project's own method.
         private static void AnalyzeConstantArgument(SemanticModelAnalysisContext context, ArgumentSyntax argument, SecretRuleOptions options)
         {
             if (argument.Expression is not (IdentifierNameSyntax or MemberAccessExpressionSyntax))
@@ -207,26 +233,30 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if ((options.KnownFormats && SecretFormats.Find(value) is not null)
-                || (SecretNames.IsSecretName(symbol!.Name, options) && SecretValues.IsPlausibleSecret(value, options)))
+            if ((options.KnownFormats && SecretFormats.Find(value) is not null) || !SecretValues.IsPlausibleSecret(value, options)
+                || SecretTargets.OfArgument(context.SemanticModel, argument, context.CancellationToken) is not { } target
+                || !SecretNames.IsSecretName(target.Name, options))
             {
                 return;
             }
 
-            if (SecretValues.IsPlausibleSecret(value, options)
-                && SecretTargets.OfArgument(context.SemanticModel, argument, context.CancellationToken) is { } target
-                && SecretNames.IsSecretName(target.Name, options))
+            var what = $"{target.Description}, through constant '{symbol!.Name}'";
+            if (target.IsCredentialApi)
             {
-                Report(context, argument.Expression, $"{target.Description}, through constant '{symbol.Name}'", ConfigurationKeys.For(target.Name), fixable: false);
+                Report(context, Rule, argument.Expression, what, ConfigurationKeys.For(target.Name), fixable: false);
+            }
+            else if (!SecretNames.IsSecretName(symbol.Name, options) && SecretShape.LooksGenerated(value.Trim()))
+            {
+                Report(context, NameOnlyRule, argument.Expression, what, ConfigurationKeys.For(target.Name), fixable: false);
             }
         }
 
-        private static void Report(SemanticModelAnalysisContext context, SyntaxNode node, string what, string configurationKey, bool fixable)
+        private static void Report(SemanticModelAnalysisContext context, DiagnosticDescriptor rule, SyntaxNode node, string what, string configurationKey, bool fixable)
         {
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(FixableProperty, fixable ? "true" : "false")
                 .Add(ConfigurationKeyProperty, configurationKey);
-            context.ReportDiagnostic(Diagnostic.Create(Rule, node.GetLocation(), properties, what));
+            context.ReportDiagnostic(Diagnostic.Create(rule, node.GetLocation(), properties, what));
         }
 
         private static bool IsConstantString(SemanticModelAnalysisContext context, ExpressionSyntax node, out string? value)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Secrets;
+using Defender365.Toolkit.Analyzers.Symbols;
 using Defender365.Toolkit.Analyzers.Syntax;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -174,6 +175,12 @@ public sealed class SecretWrittenToLogAnalyzer : DiagnosticAnalyzer
         if (value is IPropertyReferenceOperation { Property: { Name: "Code" } code } && IsAuthorizationMessage(code.ContainingType))
         {
             return true;
+        }
+
+        // A parameter its documentation calls a name ("The name of the Key Vault secret"): the secret's name, not it.
+        if (value is IParameterReferenceOperation { Parameter: var documented } && ParameterDocumentation.SaysItIsAName(documented))
+        {
+            return false;
         }
 
         var name = value switch

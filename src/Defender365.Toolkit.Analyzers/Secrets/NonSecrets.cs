@@ -3,15 +3,17 @@ using System;
 namespace Defender365.Toolkit.Analyzers.Secrets;
 
 /// <summary>
-/// What is not a secret whatever name holds it, decided once for DEF3001, DEF3002 and DEF4001: the values protocol,
+/// What is not a secret whatever name holds it, decided once for DEF3001, DEF3002, DEF3003 and DEF4001: the values protocol,
 /// framework and app code keeps under names such as <c>TokenType</c> or <c>PasswordClaim</c>. Each shape is one a
 /// generated secret never has:
 /// <list type="bullet">
 /// <item>names and keys: words joined by separators or case humps, separators anywhere, digits only as a version or
 /// a protocol's name (<c>.some_token_principal</c>, <c>Defender:ClientSecret</c>, <c>xx+jwt</c>,
 /// <c>token_not_supported_in_imds_v1</c>, <c>application/jwt</c>, <c>oauth2/v2.0/token</c>);</item>
-/// <item>addresses: anything with <c>://</c>, URNs (<c>urn:ietf:rfc:2945</c>), scopes, rooted paths;</item>
+/// <item>addresses: anything with <c>://</c>, URNs (<c>urn:ietf:rfc:2945</c>, also after a label: <c>URI:urn:…</c>),
+/// scopes, rooted paths;</item>
 /// <item>format templates: a <c>{0}</c> or <c>{name}</c> placeholder (<c>{0}oauth2/v2.0/token</c>);</item>
+/// <item>dates and timestamps (<c>2026-01-31T10:00:00Z</c>);</item>
 /// <item>error codes of the identity platforms: capitals then digits (<c>AADSTS7000215</c>, <c>IDX10214</c>), also with
 /// a digit and a capital inside (<c>AADB2C90118</c>).</item>
 /// </list>
@@ -20,15 +22,21 @@ internal static class NonSecrets
 {
     /// <summary>Whether <paramref name="value"/> (trimmed, no whitespace) has one of the shapes above.</summary>
     public static bool Matches(string value) =>
-        value.Length > 0 && (IsAddress(value) || IsTemplate(value) || IsErrorCode(value) || IsName(value));
+        value.Length > 0 && (IsAddress(value) || IsTemplate(value) || IsErrorCode(value) || IsTimestamp(value) || IsName(value));
 
     /// <summary>URIs of any scheme with an authority, URNs, scopes (<c>…/.default</c>), rooted and home-relative paths.</summary>
     public static bool IsAddress(string v) =>
         v.IndexOf("://", StringComparison.Ordinal) > 0
         || v.StartsWith("urn:", StringComparison.OrdinalIgnoreCase)
+        || v.IndexOf(":urn:", StringComparison.OrdinalIgnoreCase) > 0
         || v.EndsWith("/.default", StringComparison.OrdinalIgnoreCase)
         || v[0] == '/'
         || v.StartsWith("~/", StringComparison.Ordinal);
+
+    /// <summary>A date or a timestamp: <c>2026-01-31</c>, <c>2026-01-31T10:00:00Z</c>, whatever follows the date.</summary>
+    public static bool IsTimestamp(string v) =>
+        v.Length >= 10 && IsDigit(v[0]) && IsDigit(v[1]) && IsDigit(v[2]) && IsDigit(v[3]) && v[4] == '-'
+        && IsDigit(v[5]) && IsDigit(v[6]) && v[7] == '-' && IsDigit(v[8]) && IsDigit(v[9]);
 
     /// <summary>A format template: holds a <c>{0}</c>, <c>{0:x}</c> or <c>{name}</c> placeholder.</summary>
     public static bool IsTemplate(string v)
@@ -133,7 +141,9 @@ internal static class NonSecrets
             return false;
         }
 
-        return separators > 0 || humps > 0 || (v[0] is >= 'A' and <= 'Z' && v.Length <= 24 && LowerAfterFirst(v));
+        // Case humps make a name; case changing every other letter makes random letters (kNtaUiGpIpatEJcv…).
+        return (separators > 0 || humps > 0 || (v[0] is >= 'A' and <= 'Z' && v.Length <= 24 && LowerAfterFirst(v)))
+            && !SecretShape.HasRandomLetterCase(v);
     }
 
     private enum Token
@@ -150,6 +160,28 @@ internal static class NonSecrets
         "oauth2", "saml2", "ipv4", "ipv6", "http2", "http3", "sha1", "sha256", "sha384", "sha512", "md5", "base64",
         "utf8", "utf16", "x509", "pkcs7", "pkcs8", "pkcs12", "b2c", "es256", "rs256", "ps256", "hs256", "aes256",
     ];
+
+    /// <summary>
+    /// Whether the word starting at <paramref name="start"/> is a protocol's digit-word (<c>oauth2</c>, <c>x509</c>,
+    /// <c>b2c</c>) or a version (<c>v2</c>) that covers the digits ending at <paramref name="digitsEnd"/>.
+    /// </summary>
+    public static bool IsDigitWordAt(string v, int start, int digitsEnd)
+    {
+        if (v[start] is 'v' or 'V' && digitsEnd - start - 1 is >= 1 and <= 2 && IsDigit(v[start + 1]))
+        {
+            return true;
+        }
+
+        foreach (var known in DigitWords)
+        {
+            if (start + known.Length >= digitsEnd && string.Compare(v, start, known, 0, known.Length, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static Token Classify(string v, int start, int end, ref int letters, ref int humps)
     {

@@ -58,7 +58,15 @@ internal static class SecretTargets
                 return new SecretTarget(parameter.Identifier.ValueText, $"default value of '{parameter.Identifier.ValueText}'");
             case AssignmentExpressionSyntax assignment when assignment.Right == current:
                 // aes.Key = Convert.FromBase64String("…"): bytes given to a Key are an encryption key.
-                return NameOf(assignment.Left) is { } assigned ? Assigned(bytes && assigned == "Key" ? "EncryptionKey" : assigned) : null;
+                if (NameOf(assignment.Left) is not { } assigned)
+                {
+                    return null;
+                }
+
+                // new NetworkCredential { Password = "…" }, options.ClientSecret = "…": may be a library's credential
+                // property, asked of the semantic model only once the name says secret (WithLibraryProperty).
+                var name = bytes && assigned == "Key" ? "EncryptionKey" : assigned;
+                return new SecretTarget(name, $"assigned to '{name}'", AssignedMember: assignment.Left);
             case AnonymousObjectMemberDeclaratorSyntax { NameEquals: { } nameEquals }:
                 return Assigned(nameEquals.Name.Identifier.ValueText);
             case ArrowExpressionClauseSyntax or ReturnStatementSyntax:
@@ -156,7 +164,48 @@ internal static class SecretTargets
         }
 
         var callee = method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name;
-        return new SecretTarget(KeyOfCredentialType(method, parameter) ?? parameter.Name, $"passed as '{parameter.Name}' to '{callee}'");
+        return new SecretTarget(KeyOfCredentialType(method, parameter) ?? parameter.Name, $"passed as '{parameter.Name}' to '{callee}'", IsCredentialApi(method));
+    }
+
+    /// <summary>
+    /// The target, as a library's credential property when it is one (<c>NetworkCredential.Password</c>,
+    /// <c>SymmetricAlgorithm.Key</c>): one semantic query, made only for targets whose name already says secret.
+    /// </summary>
+    public static SecretTarget WithLibraryProperty(SemanticModel model, SecretTarget target, System.Threading.CancellationToken cancellationToken) =>
+        target.AssignedMember is IdentifierNameSyntax or MemberAccessExpressionSyntax or MemberBindingExpressionSyntax
+        && model.GetSymbolInfo(target.AssignedMember, cancellationToken).Symbol is IPropertySymbol { IsIndexer: false } property
+        && IsCredentialApi(property)
+            ? target with { Description = $"assigned to '{property.ContainingType.Name}.{property.Name}'", IsCredentialApi = true }
+            : target;
+
+    // Namespaces of credential libraries, for projects that build one from source (or declare its shapes, as tests do).
+    private static readonly string[] CredentialNamespaces =
+    [
+        "Microsoft.Identity.Client", "Microsoft.IdentityModel", "Azure", "System.Net", "System.Data", "Microsoft.Data",
+        "Defender365.Toolkit",
+    ];
+
+    /// <summary>
+    /// A library's member: declared in a referenced assembly, or in the namespace of a known credential library.
+    /// Its parameter or property being called a secret is the library's contract, not a name chosen in this project.
+    /// </summary>
+    private static bool IsCredentialApi(ISymbol member)
+    {
+        if (member.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return true;
+        }
+
+        var ns = member.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        foreach (var root in CredentialNamespaces)
+        {
+            if (ns.StartsWith(root, System.StringComparison.Ordinal) && (ns.Length == root.Length || ns[root.Length] == '.'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? NameOf(ExpressionSyntax expression) => expression switch
@@ -204,4 +253,11 @@ internal static class SecretTargets
 }
 
 /// <summary>The name a value lands in, and how the message says where (<c>passed as 'clientSecret' to 'WithClientSecret'</c>).</summary>
-internal sealed record SecretTarget(string Name, string Description);
+/// <param name="Name">The name that decides whether the value is a secret.</param>
+/// <param name="Description">Where the value lands, for the message.</param>
+/// <param name="IsCredentialApi">
+/// The name is a library's parameter or property (<c>WithClientSecret(clientSecret)</c>, <c>NetworkCredential.Password</c>):
+/// evidence from the library's contract, reported as DEF3001. Otherwise the name was chosen in the project (DEF3003).
+/// </param>
+/// <param name="AssignedMember">The member a value is assigned to, when it may be a library's property (see <see cref="SecretTargets.WithLibraryProperty"/>).</param>
+internal sealed record SecretTarget(string Name, string Description, bool IsCredentialApi = false, ExpressionSyntax? AssignedMember = null);

@@ -5,7 +5,7 @@ using Defender365.Toolkit.CodeFixes;
 namespace Defender365.Toolkit.Analyzers.Tests.CodeFixes;
 
 /// <summary>
-/// The DEF3001 fix replaces the secret with a read of its configuration key (Defender:ClientSecret for a client secret)
+/// The DEF3001 and DEF3003 fix replaces the secret with a read of its configuration key (Defender:ClientSecret for a client secret)
 /// that fails loudly: through an IConfiguration in scope, else the key's environment variable; the code still compiles.
 /// </summary>
 public sealed class ReadSecretFromEnvironmentCodeFixTests
@@ -39,7 +39,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         {
             void Run()
             {
-                var (user, password) = ("admin", {|DEF3001:"Tr0ub4dor-3"|});
+                var (user, password) = ("admin", {|DEF3003:"Tr0ub4dor-3"|});
             }
         }
         """, """
@@ -56,7 +56,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
     public Task Constant_field_becomes_static_readonly() => VerifyAsync("""
         class C
         {
-            private const string ClientSecret = {|DEF3001:"abc123def456"|};
+            private const string ClientSecret = {|DEF3003:"abc123def456"|};
         }
         """, """
         class C
@@ -72,8 +72,8 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         {
             bool Run(string password)
             {
-                const string apiKey = {|DEF3001:"k3y-0f-th3-api"|};
-                return password == {|DEF3001:"Adm1n!2024"|} && apiKey.Length > 0;
+                const string apiKey = {|DEF3003:"k3y-0f-th3-api"|};
+                return password == {|DEF3003:"Adm1n!2024"|} && apiKey.Length > 0;
             }
         }
         """, """
@@ -94,7 +94,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         class C
         {
             string connection = {|DEF3001:"Server=db;User Id=sa;Password=Tr0ub4dor&3;"|};
-            ReadOnlySpan<byte> clientSecret => {|DEF3001:"s3cr3t-u7f8-bytes"u8|};
+            ReadOnlySpan<byte> clientSecret => {|DEF3003:"s3cr3t-u7f8-bytes"u8|};
         }
         """, """
         using System;
@@ -111,8 +111,8 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         using System.Collections.Generic;
         class C
         {
-            string ClientSecret { get; } = {|DEF3001:"abc123def456"|};
-            Dictionary<string, string> Form() => new() { ["client_secret"] = {|DEF3001:"f0rm-s3cret"|} };
+            string ClientSecret { get; } = {|DEF3003:"abc123def456"|};
+            Dictionary<string, string> Form() => new() { ["client_secret"] = {|DEF3003:"f0rm-s3cret"|} };
         }
         """, """
         using System;
@@ -140,8 +140,8 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         class C
         {
             private readonly IConfigurationRoot _settings = null!;
-            string ClientSecret(IConfiguration configuration) => {|DEF3001:"abc123def456~xyz"|};
-            string Field() { string clientSecret = {|DEF3001:"abc123def456"|}; return clientSecret; }
+            string ClientSecret(IConfiguration configuration) => {|DEF3003:"abc123def456~xyz"|};
+            string Field() { string clientSecret = {|DEF3003:"abc123def456"|}; return clientSecret; }
         }
         """ + ConfigurationInterface, """
         #nullable enable
@@ -161,7 +161,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         class C
         {
             private readonly IConfiguration _configuration = null!;
-            private readonly string _clientSecret = {|DEF3001:"abc123def456"|};
+            private readonly string _clientSecret = {|DEF3003:"abc123def456"|};
         }
         """ + ConfigurationInterface, """
         #nullable enable
@@ -178,7 +178,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         using System.Collections.Generic;
         class C
         {
-            Dictionary<string, string> Settings() => new() { ["Smtp:ClientSecret"] = {|DEF3001:"m41l-s3cret-v4lue"|} };
+            Dictionary<string, string> Settings() => new() { ["Smtp:ClientSecret"] = {|DEF3003:"m41l-s3cret-v4lue"|} };
         }
         """, """
         using System.Collections.Generic;
@@ -194,7 +194,7 @@ public sealed class ReadSecretFromEnvironmentCodeFixTests
         const string source = """
             class C
             {
-                static void Connect(string password = {|DEF3001:"default-pw-1"|}) { }
+                static void Connect(string password = {|DEF3003:"d3fault-pw-1"|}) { }
             }
             """;
         await RuleTest.Fix<HardcodedSecretAnalyzer, ReadSecretFromEnvironmentCodeFixProvider>(source, source).RunAsync();

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
 
 /// <summary>
-/// The per-file rules (DEF3001, DEF4001, DEF4003) look only at the span the IDE asks for, as
+/// The per-file rules (DEF3001 and DEF3003, DEF4001, DEF4003) look only at the span the IDE asks for, as
 /// <see cref="SemanticModelAnalysisContext.FilterSpan"/> says, and still find a string or call the span starts inside.
 /// </summary>
 public sealed class FilterSpanTests
@@ -49,8 +49,8 @@ public sealed class FilterSpanTests
         var whole = await AnalyzeAsync(null);
         var onScreen = await AnalyzeAsync(TextSpan.FromBounds(second, Source.Length));
 
-        Assert.Equal(["DEF3001", "DEF3001", "DEF4001", "DEF4001", "DEF4003", "DEF4003"], whole.Select(d => d.Id).Order());
-        Assert.Equal(["DEF3001", "DEF4001", "DEF4003"], onScreen.Select(d => d.Id).Order());
+        Assert.Equal(["DEF3003", "DEF3003", "DEF4001", "DEF4001", "DEF4003", "DEF4003"], whole.Select(d => d.Id).Order());
+        Assert.Equal(["DEF3003", "DEF4001", "DEF4003"], onScreen.Select(d => d.Id).Order());
         Assert.All(onScreen, d => Assert.True(d.Location.SourceSpan.Start >= second, d.ToString()));
     }
 
@@ -60,6 +60,6 @@ public sealed class FilterSpanTests
         var inside = Source.IndexOf("Qy93W", StringComparison.Ordinal) + 10;
         var diagnostics = await AnalyzeAsync(new TextSpan(inside, 5));
 
-        Assert.Equal("DEF3001", Assert.Single(diagnostics).Id);
+        Assert.Equal("DEF3003", Assert.Single(diagnostics).Id);
     }
 }

@@ -4,7 +4,10 @@ using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
 
-/// <summary>DEF3001: secrets in C# by format anywhere, or by the name of where they go; placeholders and names are not secrets.</summary>
+/// <summary>
+/// DEF3001: secrets in C# by format anywhere, or handed to a library's credential parameter. DEF3003: generated-looking
+/// values under a name the project chose. Placeholders and names are not secrets.
+/// </summary>
 public sealed class HardcodedSecretAnalyzerTests
 {
     // Shaped like the real ones, made up here. Split so this file itself holds no secret-shaped literal.
@@ -38,6 +41,9 @@ public sealed class HardcodedSecretAnalyzerTests
 
     private static DiagnosticResult Def3001(int markup, string what) =>
         new DiagnosticResult(HardcodedSecretAnalyzer.Rule).WithLocation(markup).WithArguments(what);
+
+    private static DiagnosticResult Def3003(int markup, string what) =>
+        new DiagnosticResult(HardcodedSecretAnalyzer.NameOnlyRule).WithLocation(markup).WithArguments(what);
 
     [Fact]
     public Task Empty_file_and_compliant_code_report_nothing() => VerifyAsync("""
@@ -75,7 +81,7 @@ public sealed class HardcodedSecretAnalyzerTests
         Def3001(1, "passed as 'clientSecret' to 'ClientSecretCredential'"),
         Def3001(2, "passed as 'clientSecret' to 'ClientCredential'"),
         Def3001(3, "passed as 'password' to 'NetworkCredential'"),
-        Def3001(4, "assigned to 'Password'"));
+        Def3001(4, "assigned to 'NetworkCredential.Password'"));
 
     [Fact]
     public Task Secret_named_fields_properties_locals_parameters_and_keys() => VerifyAsync("""
@@ -85,41 +91,91 @@ public sealed class HardcodedSecretAnalyzerTests
         {
             private const string ApiKey = {|#0:"k3y-0f-th3-api"|};
             public string ClientSecret { get; set; } = {|#1:"abc123def456"|};
-            public string DbPassword => {|#2:"pw-9981-x"|};
-            static void Connect(string password = {|#3:"default-pw-1"|}) { }
+            public string DbPassword => {|#2:"pw-99a81-x"|};
+            static void Connect(string password = {|#3:"d3fault-pw-1"|}) { }
             void Run(string? fromEnvironment)
             {
                 var accessToken = {|#4:"tok_live_51Habc"|};
-                var clientSecret = fromEnvironment ?? {|#5:"fallback-Secret-1"|};
+                var clientSecret = fromEnvironment ?? {|#5:"fallb4ck-Secret-1"|};
                 var form = new Dictionary<string, string>
                 {
                     ["grant_type"] = "client_credentials",
                     ["client_secret"] = {|#6:"f0rm-s3cret"|},
                 };
-                form.Add("ClientSecret", {|#7:"added-0123"|});
-                _ = new KeyValuePair<string, string>("password", {|#8:"kv-pass-77"|});
+                form.Add("ClientSecret", {|#7:"add3d-0123"|});
+                _ = new KeyValuePair<string, string>("password", {|#8:"kv-p4ss-77"|});
                 if (fromEnvironment == {|#9:"let-me-in-99"|}) { }
             }
             string password = "";
             bool Check() => password == {|#10:"Adm1n!2024"|};
         }
         """,
-        Def3001(0, "assigned to 'ApiKey'"),
-        Def3001(1, "assigned to 'ClientSecret'"),
-        Def3001(2, "returned by 'DbPassword'"),
-        Def3001(3, "default value of 'password'"),
-        Def3001(4, "assigned to 'accessToken'"),
-        Def3001(5, "assigned to 'clientSecret'"),
-        Def3001(6, "assigned to 'client_secret'"),
-        Def3001(7, "stored under 'ClientSecret'"),
-        Def3001(8, "stored under 'password'"),
-        Def3001(10, "compared with 'password'"));
+        Def3003(0, "assigned to 'ApiKey'"),
+        Def3003(1, "assigned to 'ClientSecret'"),
+        Def3003(2, "returned by 'DbPassword'"),
+        Def3003(3, "default value of 'password'"),
+        Def3003(4, "assigned to 'accessToken'"),
+        Def3003(5, "assigned to 'clientSecret'"),
+        Def3003(6, "assigned to 'client_secret'"),
+        Def3003(7, "stored under 'ClientSecret'"),
+        Def3003(8, "stored under 'password'"),
+        Def3003(10, "compared with 'password'"));
+
+    [Fact]
+    public Task Under_a_chosen_name_only_values_that_look_generated_are_reported() => VerifyAsync("""
+        class Constants
+        {
+            // Names, counters, protocol digit-words, units and dates under secret-sounding names: the classes production
+            // libraries keep there.
+            public const string TableEncryptionKeyDetails = "_ClientEncryptionMetadata1";
+            public const string RefreshTokenSecret2 = "someRT2";
+            public const string AccessTokenSecret3 = "some-access-token2";
+            public const string HardwareTokenString = "URI:urn:oasis:names:tc:SAML:1.0:am:HardwareToken";
+            public const string TokenHashAlgorithm = "Sha256Hash";
+            public const string TokenFormat = "Base64UrlEncoded";
+            public const string SkipTokenParameter = "$skiptoken";
+            public const string TokenLifetime = "100ms";
+            public const string TokenIssuedOn = "2026-01-31T10:00:00Z";
+            public const string PasswordVersion = "ApiV2Password";
+            // Digits between letters, symbols beside two kinds of character, digit groups, random case.
+            public const string ApiKey = {|#0:"k3y-0f-th3-api"|};
+            public const string AdminPassword = {|#1:"Summer!2026"|};
+            public const string MasterKey = {|#2:"Mk-0192-8374-6556"|};
+            public const string AccessToken = {|#3:"kNtaUiGpIpatEJcvPjjeJeRvtQRxFAoCR"|};
+            public const string ApiToken = {|#4:"tok_51Habcdef"|};
+        }
+        """,
+        Def3003(0, "assigned to 'ApiKey'"),
+        Def3003(1, "assigned to 'AdminPassword'"),
+        Def3003(2, "assigned to 'MasterKey'"),
+        Def3003(3, "assigned to 'AccessToken'"),
+        Def3003(4, "assigned to 'ApiToken'"));
+
+    [Fact]
+    public Task A_library_credential_parameter_is_evidence_the_projects_own_is_a_name() => VerifyAsync("""
+        namespace Contoso.Vault { public class VaultClient { public void Login(string user, string password) { } } }
+        class C
+        {
+            void Run(Contoso.Vault.VaultClient vault, Microsoft.Identity.Client.ConfidentialClientApplicationBuilder builder)
+            {
+                // A library says its parameter is a secret: an error, even for a word and a number.
+                _ = new System.Net.NetworkCredential("svc", {|#0:"Summer2026"|});
+                builder.WithClientSecret({|#1:"legacy-secret-2019"|});
+                // The project's own method: a name chosen here, reported only when the value looks generated.
+                vault.Login("admin", "Summer2026");
+                vault.Login("admin", {|#2:"L0gin!Admin"|});
+            }
+        }
+        """,
+        Def3001(0, "passed as 'password' to 'NetworkCredential'"),
+        Def3001(1, "passed as 'clientSecret' to 'WithClientSecret'"),
+        Def3003(2, "passed as 'password' to 'Login'"));
 
     [Fact]
     public Task Tuple_elements_take_the_name_they_land_in() => VerifyAsync("""
         class C
         {
-            (string Id, string Secret) pair = ("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01", {|#0:"tuple-Secret-1"|});
+            (string Id, string Secret) pair = ("5f0e3a43-9b5c-4f2a-9f60-3c1f2b8f6d01", {|#0:"tup1e-Secret-1"|});
             void Run()
             {
                 var (user, password) = ("admin", {|#1:"Tr0ub4dor-3"|});
@@ -132,11 +188,11 @@ public sealed class HardcodedSecretAnalyzerTests
             }
         }
         """,
-        Def3001(0, "assigned to 'Secret'"),
-        Def3001(1, "assigned to 'password'"),
-        Def3001(2, "assigned to 'clientSecret'"),
-        Def3001(3, "assigned to 'apiKey'"),
-        Def3001(4, "assigned to 'pwd'"));
+        Def3003(0, "assigned to 'Secret'"),
+        Def3003(1, "assigned to 'password'"),
+        Def3003(2, "assigned to 'clientSecret'"),
+        Def3003(3, "assigned to 'apiKey'"),
+        Def3003(4, "assigned to 'pwd'"));
 
     [Fact]
     public Task Known_formats_are_secrets_wherever_they_stand() => VerifyAsync($$"""
@@ -180,7 +236,7 @@ public sealed class HardcodedSecretAnalyzerTests
             }
         }
         """,
-        Def3001(0, "assigned to 'clientSecret'"),
+        Def3003(0, "assigned to 'clientSecret'"),
         Def3001(1, "an Entra ID client secret"),
         Def3001(2, "an Entra ID client secret"),
         Def3001(3, "a connection string with a secret"),
@@ -250,7 +306,7 @@ public sealed class HardcodedSecretAnalyzerTests
     public Task Options_add_names_exclude_names_add_placeholders_and_turn_off_formats() => VerifyAsync($$"""
         class C
         {
-            string pin = {|#0:"4827-1193"|};
+            string pin = {|#0:"48a7-1193"|};
             string testPassword = "Pa55-for-tests";
             string password = "local-dev-only-1";
             string anything = "{{EntraSecret}}";
@@ -262,7 +318,7 @@ public sealed class HardcodedSecretAnalyzerTests
         DEF3001.placeholders = local-dev-only-1
         DEF3001.known_formats = false
         """,
-        Def3001(0, "assigned to 'pin'"));
+        Def3003(0, "assigned to 'pin'"));
 
     [Fact]
     public Task Minimum_length_is_configurable() => VerifyAsync("""
@@ -273,7 +329,7 @@ public sealed class HardcodedSecretAnalyzerTests
         }
         """,
         "DEF3001.minimum_length = 12",
-        Def3001(0, "assigned to 'apiKey'"));
+        Def3003(0, "assigned to 'apiKey'"));
 
     [Fact]
     public Task Keys_handed_to_key_types_headers_and_byte_conversions_are_found() => VerifyAsync("""
@@ -290,9 +346,9 @@ public sealed class HardcodedSecretAnalyzerTests
             }
         }
         """,
-        Def3001(0, "assigned to 'SigningKey'"),
-        Def3001(1, "assigned to 'EncryptionKey'"),
-        Def3001(2, "stored under 'Ocp-Apim-Subscription-Key'"),
+        Def3003(0, "assigned to 'SigningKey'"),
+        Def3001(1, "assigned to 'SymmetricAlgorithm.Key'"),
+        Def3003(2, "stored under 'Ocp-Apim-Subscription-Key'"),
         Def3001(3, "passed as 'key' to 'AzureKeyCredential'"));
 
     [Fact]
@@ -314,12 +370,12 @@ public sealed class HardcodedSecretAnalyzerTests
     public async Task Message_never_repeats_the_secret()
     {
         await RuleTest.For<HardcodedSecretAnalyzer>($$"""class C { string clientSecret = {|#0:"{{EntraSecret}}"|}; string password = {|#1:"Str0ng!Pass"|}; }""")
-            .Expect(Def3001(0, "an Entra ID client secret"), Def3001(1, "assigned to 'password'"))
+            .Expect(Def3001(0, "an Entra ID client secret"), Def3003(1, "assigned to 'password'"))
             .RunAsync();
 
-        foreach (var argument in new[] { "an Entra ID client secret", "assigned to 'password'" })
+        foreach (var (rule, argument) in new[] { (HardcodedSecretAnalyzer.Rule, "an Entra ID client secret"), (HardcodedSecretAnalyzer.NameOnlyRule, "assigned to 'password'") })
         {
-            var message = string.Format(System.Globalization.CultureInfo.InvariantCulture, HardcodedSecretAnalyzer.Rule.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), argument);
+            var message = string.Format(System.Globalization.CultureInfo.InvariantCulture, rule.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), argument);
             Assert.DoesNotContain(EntraSecret, message, StringComparison.Ordinal);
             Assert.DoesNotContain("Str0ng!Pass", message, StringComparison.Ordinal);
         }

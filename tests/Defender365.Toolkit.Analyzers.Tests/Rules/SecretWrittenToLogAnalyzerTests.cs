@@ -33,6 +33,27 @@ public sealed class SecretWrittenToLogAnalyzerTests
         new DiagnosticResult(SecretWrittenToLogAnalyzer.Rule).WithLocation(markup).WithArguments(value, sink);
 
     [Fact]
+    public Task A_parameter_documented_as_a_name_is_not_the_secret() => VerifyAsync("""
+        using System.Diagnostics;
+        static class Lab
+        {
+            /// <summary>Reads a configuration from the vault.</summary>
+            /// <param name="secret">The name of the Key Vault secret holding the configuration.</param>
+            /// <param name="token">The access token for the vault.</param>
+            public static void Read(string secret, string token)
+            {
+                Debug.WriteLine($"KeyVault secret '{secret}' retrieved from cache");
+                Debug.WriteLine({|#0:token|});
+            }
+
+            // The secret itself, undocumented.
+            public static void Write(string secret) => Debug.WriteLine({|#1:secret|});
+        }
+        """,
+        Def4001(0, "token", "the debug trace"),
+        Def4001(1, "secret", "the debug trace"));
+
+    [Fact]
     public Task Authorization_codes_refresh_and_id_tokens_are_sensitive_and_protocol_constants_are_not() => VerifyAsync("""
         using System;
         class OpenIdConnectMessage { public string Code { get; set; } = ""; }

@@ -25,6 +25,11 @@ public sealed class NonSecretsTests
     [InlineData("{0}oauth2/v2.0/token")]
     [InlineData("{tenant}/oauth2/token?api-version={1}")]
     [InlineData("Bearer {token:N}")]
+    // Dates and timestamps.
+    [InlineData("2026-01-31")]
+    [InlineData("2026-01-31T10:00:00Z")]
+    // A URN after a label.
+    [InlineData("URI:urn:oasis:names:tc:SAML:1.0:am:HardwareToken")]
     // Error codes.
     [InlineData("AADB2C90118")]
     [InlineData("AADSTS7000215")]
