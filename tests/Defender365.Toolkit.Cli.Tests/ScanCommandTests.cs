@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Defender365.Toolkit.Cli.Tests.Infrastructure;
+using Defender365.Toolkit.Documentation;
 
 namespace Defender365.Toolkit.Cli.Tests;
 
@@ -106,6 +107,33 @@ public sealed class ScanCommandTests : IDisposable
         var warningsOnly = await Tool.RunAsync(["scan", _folder.FullName]);
         Assert.True(warningsOnly.ExitCode == 0, warningsOnly.ToString());
         Assert.Contains("warning DEF3003", warningsOnly.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_in_a_comment_warns_and_the_documented_severity_makes_it_an_error()
+    {
+        Write("src/Report.cs", """
+            class Report
+            {
+                // password: Wint3r!Soc-2026 (the reporting account)
+                string User = "svc-reports";
+            }
+            """);
+
+        var warned = await Tool.RunAsync(["scan", _folder.FullName]);
+
+        Assert.True(warned.ExitCode == 0, warned.ToString());
+        Assert.Contains("Report.cs(3,", warned.Output, StringComparison.Ordinal);
+        Assert.Contains("warning DEF3004: Secret in a comment (after 'password')", warned.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wint3r!Soc-2026", warned.Output, StringComparison.Ordinal);
+
+        // The .editorconfig section docs/rules/DEF3004.md shows.
+        var documented = DocumentationBlocks.CheckedBy(nameof(ScanCommandTests)).Single(b => b.File == "docs/rules/DEF3004.md" && b.Language == "ini");
+        Write(".editorconfig", "root = true\n\n" + documented.Body + "\n");
+        var failed = await Tool.RunAsync(["scan", _folder.FullName]);
+
+        Assert.True(failed.ExitCode == 1, failed.ToString());
+        Assert.Contains("error DEF3004", failed.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,6 +10,7 @@ internal static class RuleIdentifiers
     public const string HardcodedSecret = "DEF3001";
     public const string SecretInFile = "DEF3002";
     public const string SecretByName = "DEF3003";
+    public const string SecretInComment = "DEF3004";
     public const string SecretWrittenToLog = "DEF4001";
     public const string AdalInUse = "DEF4002";
     public const string TlsValidationDisabled = "DEF4003";

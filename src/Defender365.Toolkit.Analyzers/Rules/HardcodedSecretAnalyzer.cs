@@ -190,7 +190,21 @@ public sealed class HardcodedSecretAnalyzer : DiagnosticAnalyzer
             if (options.KnownFormats && SecretFormats.Find(value) is { } match)
             {
                 var named = SecretTargets.Find(context.SemanticModel, node, context.CancellationToken);
+                if (match.Kind == SecretFormats.StorageAccountKey && named is not null && SecretNames.IsDigestName(named.Name))
+                {
+                    // A SHA-512 in base64 under a hash's name (ContentHash, Integrity) has a storage key's shape.
+                    return;
+                }
+
                 Report(context, Rule, node, match.Kind, named is null ? SecretFormats.ConfigurationKeyOf(match.Kind) : ConfigurationKeys.For(named.Name), IsReplaceable(node));
+                return;
+            }
+
+            // "user:password" encoded for a Basic Authorization header.
+            if (value.IndexOf(':') is var colon and > 0 && SecretTargets.IsEncodedAsBasicCredentials(node)
+                && SecretValues.IsPlausibleSecret(value.Substring(colon + 1), options))
+            {
+                Report(context, Rule, node, SecretFormats.BasicCredentials, SecretFormats.ConfigurationKeyOf(SecretFormats.BasicCredentials), IsReplaceable(node));
                 return;
             }
 

@@ -30,8 +30,12 @@ internal static class NonSecrets
         || v.StartsWith("urn:", StringComparison.OrdinalIgnoreCase)
         || v.IndexOf(":urn:", StringComparison.OrdinalIgnoreCase) > 0
         || v.EndsWith("/.default", StringComparison.OrdinalIgnoreCase)
-        || v[0] == '/'
+        || IsRootedPath(v)
         || v.StartsWith("~/", StringComparison.Ordinal);
+
+    // "/connect/token", "/api/2024/reports": a path, not base64 that happens to start with "/" ("/k8Jd+3nL…=").
+    private static bool IsRootedPath(string v) =>
+        v[0] == '/' && v.IndexOf('=') < 0 && v.IndexOf('+') < 0 && !SecretShape.LooksGenerated(v);
 
     /// <summary>A date or a timestamp: <c>2026-01-31</c>, <c>2026-01-31T10:00:00Z</c>, whatever follows the date.</summary>
     public static bool IsTimestamp(string v) =>

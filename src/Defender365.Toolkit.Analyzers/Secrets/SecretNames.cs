@@ -16,6 +16,7 @@ internal static class SecretNames
         "secret", "password", "passwd", "pwd", "passphrase", "apikey", "accesskey", "accountkey", "privatekey",
         "sharedkey", "signingkey", "secretkey", "masterkey", "credential", "token", "clientassertion",
         "authorizationcode", "authcode", "subscriptionkey", "functionkey", "functionskey", "encryptionkey",
+        "hmackey", "jwtkey", "signkey", "symmetrickey", "securitykey",
     ];
 
     // A name ending in one of these describes or locates a secret: its name, id, where it lives, its shape.
@@ -36,10 +37,14 @@ internal static class SecretNames
     [
         "cancellationtoken", "pagetoken", "nextpagetoken", "continuationtoken", "skiptoken", "deltatoken", "synctoken",
         "resumetoken", "csrftoken", "antiforgerytoken", "requestverificationtoken", "tokenizer", "tokens",
+        "publickeytoken", "publickey",
     ];
 
     // Secret words whose name also ends with "key": "apikey" must not be taken as the descriptive suffix "key".
-    private static readonly string[] KeyWords = ["apikey", "accesskey", "accountkey", "privatekey", "sharedkey", "signingkey", "secretkey", "masterkey", "subscriptionkey", "functionkey", "functionskey", "encryptionkey"];
+    private static readonly string[] KeyWords = ["apikey", "accesskey", "accountkey", "privatekey", "sharedkey", "signingkey", "secretkey", "masterkey", "subscriptionkey", "functionkey", "functionskey", "encryptionkey", "hmackey", "jwtkey", "signkey", "symmetrickey", "securitykey"];
+
+    // Words of names that hold a digest, not a key: a SHA-512 in base64 has the storage account key's shape.
+    private static readonly string[] DigestWords = ["hash", "integrity", "checksum", "digest", "sha", "thumbprint", "fingerprint", "etag"];
 
     /// <summary>True when <paramref name="name"/> names a secret (see the type remarks); configuration keys use their last segment.</summary>
     public static bool IsSecretName(string name, SecretRuleOptions options)
@@ -89,6 +94,31 @@ internal static class SecretNames
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A name that is a key of unknown purpose (<c>Key</c>, <c>Jwt:Key</c>, <c>TokenKey</c>): in a settings file, a
+    /// long generated value under it is a signing or API key; in code such names more often hold a lookup key.
+    /// </summary>
+    public static bool IsKeyName(string name)
+    {
+        var normalized = Normalize(LastSegment(name));
+        return normalized.EndsWith("key", StringComparison.Ordinal) && normalized.IndexOf("keyname", StringComparison.Ordinal) < 0;
+    }
+
+    /// <summary>A name that holds a digest (<c>contentHash</c>, <c>integrity</c>, <c>Sha512</c>, <c>Thumbprint</c>), never a key.</summary>
+    public static bool IsDigestName(string name)
+    {
+        var normalized = Normalize(LastSegment(name));
+        foreach (var word in DigestWords)
+        {
+            if (normalized.IndexOf(word, StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int FirstSecretWord(string normalized)

@@ -18,6 +18,12 @@ internal static class SecretTargets
         var parent = node.Parent;
         var bytes = false;
 
+        // { "--client-secret", "…" }, ["-p", "…"]: an argument list's value takes the name of the flag before it.
+        if (FlagBefore(node) is { } flag)
+        {
+            return new SecretTarget(flag.TrimStart('-', '/'), $"given after '{flag}'");
+        }
+
         // Through parentheses, casts, ?:, ??, switch arms and array initializers: `env ?? "fallback"` and
         // `Passwords = { "…" }` still put the literal in the target.
         while (true)
@@ -48,6 +54,9 @@ internal static class SecretTargets
         {
             case ArgumentSyntax { Parent: TupleExpressionSyntax tuple } element:
                 return TupleElementName(element, tuple) is { } elementName ? Assigned(elementName) : null;
+            case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Equals" } equals } call } } equalsArgument:
+                // apiKey.Equals("…"), string.Equals(provided, "…", …): a comparison, named by the other side.
+                return ComparedInEquals(equals, call, equalsArgument) is { } equalled ? new SecretTarget(equalled, $"compared with '{equalled}'") : null;
             case ArgumentSyntax argument:
                 return OfArgument(model, argument, cancellationToken);
             case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }:
@@ -84,6 +93,49 @@ internal static class SecretTargets
         }
 
         static SecretTarget Assigned(string name) => new(name, $"assigned to '{name}'");
+    }
+
+    /// <summary>
+    /// Whether <paramref name="node"/> is turned into HTTP Basic credentials:
+    /// <c>Convert.ToBase64String(Encoding.UTF8.GetBytes("user:password"))</c>.
+    /// </summary>
+    public static bool IsEncodedAsBasicCredentials(ExpressionSyntax node) =>
+        node.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetBytes" } } getBytes } }
+        && getBytes.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToBase64String" } } } };
+
+    // x.Equals("…"[, comparison]) is named by x; string.Equals(a, b[, comparison]) by the other of a and b.
+    private static string? ComparedInEquals(MemberAccessExpressionSyntax equals, InvocationExpressionSyntax call, ArgumentSyntax compared)
+    {
+        var arguments = call.ArgumentList.Arguments;
+        var index = arguments.IndexOf(compared);
+        if (equals.Expression is PredefinedTypeSyntax or IdentifierNameSyntax { Identifier.ValueText: "String" or "Object" })
+        {
+            return index is 0 or 1 && arguments.Count >= 2 ? NameOf(arguments[1 - index].Expression) : null;
+        }
+
+        return index == 0 ? NameOf(equals.Expression) : null;
+    }
+
+    // The command-line flag right before a value in an array, collection initializer or collection expression.
+    private static string? FlagBefore(ExpressionSyntax node)
+    {
+        ExpressionSyntax? previous = null;
+        switch (node.Parent)
+        {
+            case InitializerExpressionSyntax list when list.IsKind(SyntaxKind.ArrayInitializerExpression) || list.IsKind(SyntaxKind.CollectionInitializerExpression):
+                var index = list.Expressions.IndexOf(node);
+                previous = index > 0 ? list.Expressions[index - 1] : null;
+                break;
+            case ExpressionElementSyntax { Parent: CollectionExpressionSyntax collection } element:
+                var at = collection.Elements.IndexOf(element);
+                previous = at > 0 && collection.Elements[at - 1] is ExpressionElementSyntax before ? before.Expression : null;
+                break;
+        }
+
+        return previous is LiteralExpressionSyntax { Token.Value: string flag } && flag.Length > 2
+               && (flag[0] == '-' || (flag[0] == '/' && flag.IndexOf('/', 1) < 0)) && flag.IndexOf(' ') < 0
+            ? flag
+            : null;
     }
 
     // The name a tuple element lands in, from syntax alone: (clientSecret: "…"), var (user, password) = (…, "…"),
@@ -210,6 +262,9 @@ internal static class SecretTargets
 
     private static string? NameOf(ExpressionSyntax expression) => expression switch
     {
+        // apiKey!, (apiKey): the same name.
+        PostfixUnaryExpressionSyntax suppressed when suppressed.IsKind(SyntaxKind.SuppressNullableWarningExpression) => NameOf(suppressed.Operand),
+        ParenthesizedExpressionSyntax parenthesized => NameOf(parenthesized.Expression),
         IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
         MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
         MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,

@@ -34,22 +34,45 @@ internal static class SettingsFileScanner
                 var span = new TextSpan(line.Start + valueStart, valueLength);
                 if (options.KnownFormats && SecretFormats.Find(value) is { } match)
                 {
-                    found.Add(new FileSecret($"{match.Kind}, stored under '{name}'", span));
+                    // A SHA-512 in base64 (a lock file's contentHash, an integrity value) has a storage key's shape.
+                    if (match.Kind != SecretFormats.StorageAccountKey || !SecretNames.IsDigestName(name))
+                    {
+                        found.Add(new FileSecret($"{match.Kind}, stored under '{name}'", span));
+                    }
                 }
-                else if (SecretNames.IsSecretName(name, options) && SecretValues.IsPlausibleSecret(value, options))
+                else if (SecretValues.IsPlausibleSecret(value, options)
+                         && (SecretNames.IsSecretName(name, options) || IsGeneratedKey(name, value)))
                 {
                     found.Add(new FileSecret($"stored under '{name}'", span));
                 }
             }
 
             // A secret format anywhere else on the line (a URL with a SAS signature, a bare key in a list).
-            if (found.Count == before && options.KnownFormats && SecretFormats.Find(content) is { } loose)
+            if (found.Count == before && options.KnownFormats && SecretFormats.Find(content) is { } loose
+                && (loose.Kind != SecretFormats.StorageAccountKey || !LooksLikeDigestLine(content)))
             {
                 found.Add(new FileSecret(loose.Kind, new TextSpan(line.Start + loose.Start, loose.Length)));
             }
         }
 
         return found;
+    }
+
+    // "Jwt": { "Key": "…" }: a key-named setting holds a signing or API key when its value is long and looks generated.
+    private static bool IsGeneratedKey(string name, string value) =>
+        value.Length >= 20 && SecretNames.IsKeyName(name) && !SecretNames.IsDigestName(name) && SecretShape.LooksGenerated(value);
+
+    private static bool LooksLikeDigestLine(string line)
+    {
+        foreach (var (name, _, _) in Pairs(line))
+        {
+            if (SecretNames.IsDigestName(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The (name, value start, value length) pairs on one line.</summary>

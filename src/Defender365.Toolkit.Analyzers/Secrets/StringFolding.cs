@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -7,8 +8,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Defender365.Toolkit.Analyzers.Secrets;
 
 /// <summary>
-/// The text of a string expression as DEF3001 judges it, from syntax alone: a concatenation (<c>"a" + B + "c"</c>) or an
-/// interpolation is taken whole, with <see cref="Hole"/> where a value is only known at run time, and each piece keeps
+/// The text of a string expression as DEF3001 judges it, from syntax alone: a concatenation (<c>"a" + B + "c"</c>,
+/// <c>string.Concat("a", "b")</c>) or an interpolation is taken whole, with <see cref="Hole"/> where a value is only known at run time, and each piece keeps
 /// its node so a format found inside can be reported where it is written.
 /// </summary>
 internal static class StringFolding
@@ -16,20 +17,42 @@ internal static class StringFolding
     /// <summary>Separates the text of string pieces around an interpolation hole or a non-constant operand: no format crosses it.</summary>
     public const char Hole = '\u0001';
 
-    // The outermost addition a string is part of ("a" + B + "c"), through parentheses; the string itself otherwise.
+    // The outermost concatenation a string is part of ("a" + B + "c", string.Concat("a", B)), through parentheses; the
+    // string itself otherwise.
     public static ExpressionSyntax TopOfConcatenation(ExpressionSyntax node)
     {
         var top = node;
-        for (var parent = node.Parent; parent is ParenthesizedExpressionSyntax || parent.IsKind(SyntaxKind.AddExpression); parent = parent.Parent)
+        for (var parent = node.Parent; parent is not null; parent = parent.Parent)
         {
-            if (parent is BinaryExpressionSyntax addition)
+            switch (parent)
             {
-                top = addition;
+                case ParenthesizedExpressionSyntax:
+                    continue;
+                case BinaryExpressionSyntax addition when addition.IsKind(SyntaxKind.AddExpression):
+                    top = addition;
+                    continue;
+                case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax concat } } when IsStringConcat(concat):
+                    top = concat;
+                    parent = concat;
+                    continue;
             }
+
+            break;
         }
 
         return top;
     }
+
+    /// <summary><c>string.Concat(…)</c>, <c>String.Concat(…)</c>, <c>System.String.Concat(…)</c>, read from syntax.</summary>
+    public static bool IsStringConcat(InvocationExpressionSyntax invocation) =>
+        invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Concat" } member
+        && member.Expression switch
+        {
+            PredefinedTypeSyntax predefined => predefined.Keyword.IsKind(SyntaxKind.StringKeyword),
+            IdentifierNameSyntax { Identifier.ValueText: "String" } => true,
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "String", Expression: IdentifierNameSyntax { Identifier.ValueText: "System" } } => true,
+            _ => false,
+        };
 
     /// <summary>
     /// The text of a string expression: literal pieces in order, <see cref="Hole"/> where a value is not literal.
@@ -65,6 +88,14 @@ internal static class StringFolding
                 var left = Collect(binary.Left, pieces, text, holes);
                 var right = Collect(binary.Right, pieces, text, holes);
                 return left || right;
+            case InvocationExpressionSyntax concat when IsStringConcat(concat):
+                var any = false;
+                foreach (var argument in concat.ArgumentList.Arguments)
+                {
+                    any |= Collect(argument.Expression, pieces, text, holes);
+                }
+
+                return any;
             default:
                 holes.Add(node);
                 text.Append(Hole);
@@ -78,6 +109,7 @@ internal static class StringFolding
         InterpolatedStringExpressionSyntax => true,
         ParenthesizedExpressionSyntax parenthesized => HasStringOperand(parenthesized.Expression),
         BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression) => HasStringOperand(binary.Left) || HasStringOperand(binary.Right),
+        InvocationExpressionSyntax concat when IsStringConcat(concat) => concat.ArgumentList.Arguments.Any(a => HasStringOperand(a.Expression)),
         _ => false,
     };
 

@@ -51,6 +51,48 @@ internal static class SourceScan
     }
 
     /// <summary>
+    /// The comments of a file (<c>//</c>, <c>/* */</c>, and documentation comments whole), in order. Slashes inside
+    /// strings and other tokens are passed over.
+    /// </summary>
+    /// <param name="root">The file's root node.</param>
+    /// <param name="text">The file's text (the same the root was parsed from).</param>
+    /// <param name="within">Only this part of the file; null for all of it.</param>
+    public static IEnumerable<SyntaxTrivia> Comments(SyntaxNode root, string text, TextSpan? within = null)
+    {
+        var scope = root;
+        var (start, end) = Bounds(root, text, within);
+        var position = text.IndexOf('/', start);
+        while (position >= 0 && position < end - 1)
+        {
+            var next = position + 1;
+            if (text[position + 1] is '/' or '*')
+            {
+                var token = FindToken(ref scope, position);
+                if (token.Span.Contains(position))
+                {
+                    next = token.Span.End;
+                }
+                else
+                {
+                    var trivia = root.FindTrivia(position);
+                    if (IsComment(trivia.Kind()))
+                    {
+                        yield return trivia;
+                    }
+
+                    next = Math.Max(trivia.FullSpan.End, position + 2);
+                }
+            }
+
+            position = next < text.Length ? text.IndexOf('/', next) : -1;
+        }
+    }
+
+    private static bool IsComment(SyntaxKind kind) =>
+        kind is SyntaxKind.SingleLineCommentTrivia or SyntaxKind.MultiLineCommentTrivia
+            or SyntaxKind.SingleLineDocumentationCommentTrivia or SyntaxKind.MultiLineDocumentationCommentTrivia;
+
+    /// <summary>
     /// The identifier tokens of a file that contain one of <paramref name="words"/>, each once, grouped by word. Words in
     /// strings and comments are passed over.
     /// </summary>

@@ -4,7 +4,7 @@ using Defender365.Toolkit.Cli.Scanning;
 
 namespace Defender365.Toolkit.Cli.Commands;
 
-/// <summary><c>defender365 scan</c>: the DEF3001/DEF3002/DEF3003 secret rules over a folder or a file, for code that is not built.</summary>
+/// <summary><c>defender365 scan</c>: the DEF3001 to DEF3004 secret rules over a folder or a file, for code that is not built.</summary>
 internal static class ScanCommand
 {
     public static Command Create(CliConsole console)
@@ -12,7 +12,7 @@ internal static class ScanCommand
         var folder = new Argument<FileSystemInfo>("path") { Description = "The folder to scan (C# files, and JSON, .env, YAML, XML and other settings files), recursively; bin, obj and .git are skipped. Or one file." };
         var sarif = new Option<FileInfo?>("--sarif") { Description = "Also write the findings as SARIF 2.1.0 to this file (for code-scanning services)." };
 
-        var command = new Command("scan", "Find hardcoded secrets in a folder or a file with the same rules and .editorconfig settings as the build (DEF3001, DEF3002, DEF3003). Exits with 1 when any is an error.")
+        var command = new Command("scan", "Find hardcoded secrets in a folder or a file with the same rules and .editorconfig settings as the build (DEF3001 to DEF3004). Exits with 1 when any is an error.")
         {
             folder, sarif,
         };

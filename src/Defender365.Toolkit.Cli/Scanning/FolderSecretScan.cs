@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace Defender365.Toolkit.Cli.Scanning;
 
 /// <summary>
-/// Runs the build's secret rules, DEF3001 (C#) and DEF3002 (settings files), over a folder without building it: the C#
+/// Runs the build's secret rules, DEF3001, DEF3003 and DEF3004 (C#) and DEF3002 (settings files), over a folder without building it: the C#
 /// files are parsed into one compilation against the framework's reference assemblies (so a parameter named
 /// <c>clientSecret</c> of a framework or MSAL API is known), the other files are the rules' additional files. The
 /// folder's <c>.editorconfig</c> files set the rules' options and severities, as in a build (<see cref="EditorConfigOptions"/>).
@@ -45,7 +45,7 @@ internal static class FolderSecretScan
         }
 
         var compilation = CSharpCompilation.Create("scan", trees, References.Value, configuration.Apply(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)));
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new HardcodedSecretAnalyzer(), new SecretInFileAnalyzer());
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new HardcodedSecretAnalyzer(), new SecretInFileAnalyzer(), new SecretInCommentAnalyzer());
         var diagnostics = await compilation
             .WithAnalyzers(analyzers, new AnalyzerOptions([.. additional], configuration.AnalyzerOptions))
             .GetAnalyzerDiagnosticsAsync(cancellationToken)

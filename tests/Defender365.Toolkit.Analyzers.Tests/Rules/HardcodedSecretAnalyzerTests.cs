@@ -352,6 +352,50 @@ public sealed class HardcodedSecretAnalyzerTests
         Def3001(3, "passed as 'key' to 'AzureKeyCredential'"));
 
     [Fact]
+    public Task Values_that_move_before_they_land_are_followed() => VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Net.Http.Headers;
+        using System.Text;
+        using Microsoft.Identity.Client;
+        class C
+        {
+            void Run(ConfidentialClientApplicationBuilder builder, string user, string password, string? apiKey)
+            {
+                // string.Concat is folded like +.
+                builder.WithClientSecret({|#0:string.Concat("Kx4.Vb7_", "Nm2-Qw9Lp3")|});
+                _ = string.Concat("Defender", ":", "ClientSecret");
+                // A value takes the name of the command-line flag before it.
+                string[] arguments = { "--tenant", "contoso", "--client-secret", {|#1:"Rf4.Tg5_Yh6-Uj7Ik8"|} };
+                List<string> switches = ["--password-file", "/run/secrets/db"];
+                // user:password encoded for a Basic header.
+                _ = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes({|#2:"svc-reports:Rp7-Xq2!mK"|})));
+                _ = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+                _ = Convert.ToBase64String(Encoding.UTF8.GetBytes("user:<password>"));
+                // Equals compares like ==.
+                _ = apiKey!.Equals({|#3:"ak-7Hq2Lm9Pz4Xw"|});
+                _ = string.Equals(apiKey, {|#4:"5c8e1a9f3b7d4e6a"|}, StringComparison.Ordinal);
+                _ = string.Equals(user, "5c8e1a9f3b7d4e6a");
+            }
+        }
+        """,
+        Def3001(0, "passed as 'clientSecret' to 'WithClientSecret'"),
+        Def3003(1, "given after '--client-secret'"),
+        Def3001(2, "HTTP Basic credentials"),
+        Def3003(3, "compared with 'apiKey'"),
+        Def3003(4, "compared with 'apiKey'"));
+
+    [Fact]
+    public Task A_digest_under_a_hash_name_is_not_a_storage_key() => VerifyAsync("""
+        class C
+        {
+            const string ContentHash = "MgA6QN+AQy4/NZqu6lRKuMLlXgiP65i98cnBKIKl1zJdfWI+9WOLjcboUHzq85wIP6TvbXjGVhZDzhohMw2x7Q==";
+            const string Backup = {|#0:"MgA6QN+AQy4/NZqu6lRKuMLlXgiP65i98cnBKIKl1zJdfWI+9WOLjcboUHzq85wIP6TvbXjGVhZDzhohMw2x7Q=="|};
+        }
+        """,
+        Def3001(0, "a storage account key"));
+
+    [Fact]
     public Task Credentials_of_other_services_are_found_by_their_format_under_any_name() => VerifyAsync("""
         class C
         {
