@@ -24,20 +24,19 @@ internal static class StringFolding
         var top = node;
         for (var parent = node.Parent; parent is not null; parent = parent.Parent)
         {
-            switch (parent)
+            if (parent is BinaryExpressionSyntax addition && addition.IsKind(SyntaxKind.AddExpression))
             {
-                case ParenthesizedExpressionSyntax:
-                    continue;
-                case BinaryExpressionSyntax addition when addition.IsKind(SyntaxKind.AddExpression):
-                    top = addition;
-                    continue;
-                case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax concat } } when IsStringConcat(concat):
-                    top = concat;
-                    parent = concat;
-                    continue;
+                top = addition;
             }
-
-            break;
+            else if (parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax concat } } && IsStringConcat(concat))
+            {
+                top = concat;
+                parent = concat;
+            }
+            else if (parent is not ParenthesizedExpressionSyntax)
+            {
+                break;
+            }
         }
 
         return top;

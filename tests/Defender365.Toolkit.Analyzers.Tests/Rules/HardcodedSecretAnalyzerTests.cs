@@ -376,14 +376,19 @@ public sealed class HardcodedSecretAnalyzerTests
                 _ = apiKey!.Equals({|#3:"ak-7Hq2Lm9Pz4Xw"|});
                 _ = string.Equals(apiKey, {|#4:"5c8e1a9f3b7d4e6a"|}, StringComparison.Ordinal);
                 _ = string.Equals(user, "5c8e1a9f3b7d4e6a");
+                // A string inside a call inside a concatenation is judged on its own, where it lands.
+                _ = "signed in: " + Login("admin", {|#5:"L0gin!Admin"|});
             }
+
+            static string Login(string user, string password) => user;
         }
         """,
         Def3001(0, "passed as 'clientSecret' to 'WithClientSecret'"),
         Def3003(1, "given after '--client-secret'"),
         Def3001(2, "HTTP Basic credentials"),
         Def3003(3, "compared with 'apiKey'"),
-        Def3003(4, "compared with 'apiKey'"));
+        Def3003(4, "compared with 'apiKey'"),
+        Def3003(5, "passed as 'password' to 'Login'"));
 
     [Fact]
     public Task A_digest_under_a_hash_name_is_not_a_storage_key() => VerifyAsync("""
