@@ -35,44 +35,24 @@ public sealed class SecretCorpusTests(ITestOutputHelper output)
         var diagnostics = await compilation
             .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new HardcodedSecretAnalyzer(), new SecretInCommentAnalyzer()))
             .GetAnalyzerDiagnosticsAsync();
-        var errors = diagnostics.Where(d => d.Id == "DEF3001").Select(d => (File: Path.GetFileName(d.Location.SourceTree!.FilePath), Line: d.Location.GetLineSpan().StartLinePosition.Line)).ToHashSet();
-        var reported = diagnostics.Select(d => (File: Path.GetFileName(d.Location.SourceTree!.FilePath), Line: d.Location.GetLineSpan().StartLinePosition.Line)).ToHashSet();
-        var labelled = trees.SelectMany(tree => tree.GetText().Lines
-                .Where(line => line.ToString().TrimEnd().EndsWith("// secret", StringComparison.Ordinal))
-                .Select(line => (File: Path.GetFileName(tree.FilePath), Line: line.LineNumber)))
-            .ToHashSet();
+        static CorpusLine LineOf(Diagnostic d) => new(Path.GetFileName(d.Location.SourceTree!.FilePath), d.Location.GetLineSpan().StartLinePosition.Line);
+        var errors = diagnostics.Where(d => d.Id == "DEF3001").Select(LineOf).ToHashSet();
+        var score = CorpusScore.Of(trees.Select(t => (t.FilePath, t.GetText())), diagnostics.Select(LineOf));
 
         // Labelled lines holding a known format must stay errors.
         var knownFormats = trees.SelectMany(tree => tree.GetRoot().DescendantTokens()
                 .Where(t => t.IsKind(SyntaxKind.StringLiteralToken) && SecretFormats.Find(t.ValueText) is not null)
-                .Select(t => (File: Path.GetFileName(tree.FilePath), Line: t.GetLocation().GetLineSpan().StartLinePosition.Line)))
-            .Where(labelled.Contains)
+                .Select(t => new CorpusLine(Path.GetFileName(tree.FilePath), t.GetLocation().GetLineSpan().StartLinePosition.Line)))
+            .Where(score.Labelled.Contains)
             .ToHashSet();
         var formatsNotErrors = knownFormats.Where(l => !errors.Contains(l)).ToArray();
-        output.WriteLine($"known formats {knownFormats.Count}, reported as DEF3001 {knownFormats.Count - formatsNotErrors.Length}; DEF3003 lines {reported.Count - errors.Count}");
+        output.WriteLine($"known formats {knownFormats.Count}, reported as DEF3001 {knownFormats.Count - formatsNotErrors.Length}; other rules' lines {score.Reported.Count - errors.Count}");
+        score.WriteTo(output);
 
-        var truePositives = labelled.Count(reported.Contains);
-        var falsePositives = reported.Where(r => !labelled.Contains(r)).ToArray();
-        var falseNegatives = labelled.Where(l => !reported.Contains(l)).ToArray();
-        var precision = truePositives / (double)(truePositives + falsePositives.Length);
-        var recall = truePositives / (double)labelled.Count;
-        output.WriteLine($"labelled {labelled.Count}, reported lines {reported.Count}, TP {truePositives}, FP {falsePositives.Length}, FN {falseNegatives.Length}");
-        output.WriteLine($"precision {precision:F3}, recall {recall:F3}, F1 {2 * precision * recall / (precision + recall):F3}");
-        foreach (var miss in falseNegatives)
-        {
-            output.WriteLine($"missed {miss.File}:{miss.Line + 1}");
-        }
-
-        foreach (var wrong in falsePositives)
-        {
-            output.WriteLine($"false positive {wrong.File}:{wrong.Line + 1}");
-        }
-
-        Assert.True(labelled.Count >= 80, "the corpus keeps at least 80 labelled secrets");
+        Assert.True(score.Labelled.Count >= 80, "the corpus keeps at least 80 labelled secrets");
         Assert.True(knownFormats.Count >= 30, "the corpus keeps at least 30 secrets in known formats");
-        Assert.True(formatsNotErrors.Length == 0, $"known formats not reported as DEF3001: {string.Join(", ", formatsNotErrors.Select(f => $"{f.File}:{f.Line + 1}"))}");
-        Assert.DoesNotContain(reported, r => r.File is "Compliant.cs" or "Stubs.cs");
-        Assert.True(precision >= 0.97, $"precision {precision:F3}: {string.Join(", ", falsePositives.Select(f => $"{f.File}:{f.Line + 1}"))}");
-        Assert.True(recall >= 0.95, $"recall {recall:F3}: {string.Join(", ", falseNegatives.Select(f => $"{f.File}:{f.Line + 1}"))}");
+        Assert.True(formatsNotErrors.Length == 0, $"known formats not reported as DEF3001: {string.Join(", ", formatsNotErrors)}");
+        Assert.DoesNotContain(score.Reported, r => r.File is "Compliant.cs" or "Stubs.cs");
+        score.AssertTargets(precision: 0.97, recall: 0.95);
     }
 }

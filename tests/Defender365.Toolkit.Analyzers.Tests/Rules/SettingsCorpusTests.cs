@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using Defender365.Toolkit.Analyzers.Rules;
+using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -32,31 +33,14 @@ public sealed class SettingsCorpusTests(ITestOutputHelper output)
             .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new SecretInFileAnalyzer()), new AnalyzerOptions(files))
             .GetAnalyzerDiagnosticsAsync();
 
-        var reported = diagnostics.Select(d => d.Location.GetLineSpan()).Select(s => (File: Path.GetFileName(s.Path), Line: s.StartLinePosition.Line)).ToHashSet();
-        var labelled = files.SelectMany(file => file.GetText()!.Lines
-                .Where(line => line.ToString().TrimEnd().EndsWith("// secret", StringComparison.Ordinal))
-                .Select(line => (File: Path.GetFileName(file.Path), Line: line.LineNumber)))
-            .ToHashSet();
-        var truePositives = labelled.Count(reported.Contains);
-        var falsePositives = reported.Where(r => !labelled.Contains(r)).ToArray();
-        var falseNegatives = labelled.Where(l => !reported.Contains(l)).ToArray();
-        var precision = truePositives / (double)Math.Max(1, truePositives + falsePositives.Length);
-        var recall = truePositives / (double)labelled.Count;
-        output.WriteLine($"labelled {labelled.Count}, TP {truePositives}, FP {falsePositives.Length}, FN {falseNegatives.Length}; precision {precision:F3}, recall {recall:F3}");
-        foreach (var (file, line) in falseNegatives)
-        {
-            output.WriteLine($"missed {file}:{line + 1}");
-        }
+        var score = CorpusScore.Of(
+            files.Select(f => (f.Path, f.GetText()!)),
+            diagnostics.Select(d => d.Location.GetLineSpan()).Select(s => new CorpusLine(Path.GetFileName(s.Path), s.StartLinePosition.Line)));
+        score.WriteTo(output);
 
-        foreach (var (file, line) in falsePositives)
-        {
-            output.WriteLine($"false positive {file}:{line + 1}");
-        }
-
-        Assert.True(labelled.Count >= 20, "the settings corpus keeps at least 20 labelled secrets");
-        Assert.DoesNotContain(reported, r => r.File is "appsettings.Development.json" or "packages.lock.json");
-        Assert.True(precision >= 0.97, $"precision {precision:F3}: {string.Join(", ", falsePositives)}");
-        Assert.True(recall >= 0.95, $"recall {recall:F3}: {string.Join(", ", falseNegatives)}");
+        Assert.True(score.Labelled.Count >= 20, "the settings corpus keeps at least 20 labelled secrets");
+        Assert.DoesNotContain(score.Reported, r => r.File is "appsettings.Development.json" or "packages.lock.json");
+        score.AssertTargets(precision: 0.97, recall: 0.95);
     }
 
     private sealed class CorpusFile(string path, SourceText text) : AdditionalText
