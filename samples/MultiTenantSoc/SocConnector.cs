@@ -17,7 +17,7 @@ internal sealed class SocConnector(DefenderClient client, TextWriter output)
         var tenant = client.ForTenant(tenantId);
         try
         {
-            var drift = await tenant.GetConsentDriftAsync(DefenderPermissions.ThreatProtection.ResourceId, cancellationToken);
+            var drift = await tenant.GetConsentDriftAsync(DefenderPermissions.MicrosoftGraph.ResourceId, cancellationToken);
             output.WriteLine(drift.IsComplete
                 ? "   consent: every declared permission is granted"
                 : $"   consent: MISSING {string.Join(", ", drift.Missing)}");
@@ -26,20 +26,22 @@ internal sealed class SocConnector(DefenderClient client, TextWriter output)
                 output.WriteLine($"   consent: also granted {string.Join(", ", drift.Extra)} (more than declared)");
             }
 
-            var active = new List<Incident>();
-            await foreach (var incident in tenant.Incidents.ListIncidentsAsync(filter: "status eq 'Active'", cancellationToken: cancellationToken))
+            // Incidents and hunting through Microsoft Graph: the Defender XDR hunting API stops working on 2027-02-01
+            // (DEF5001), and its incident API is at risk (DEF5002).
+            var active = new List<GraphIncident>();
+            await foreach (var incident in tenant.GraphSecurity.Incidents.ListIncidentsAsync(filter: "status eq 'active'", cancellationToken: cancellationToken))
             {
                 active.Add(incident);
             }
 
             output.WriteLine($"   {active.Count} active incidents; most recent:");
-            foreach (var incident in active.OrderByDescending(i => i.LastUpdateTime).Take(3))
+            foreach (var incident in active.OrderByDescending(i => i.LastUpdateDateTime).Take(3))
             {
-                output.WriteLine($"     #{incident.IncidentId} [{incident.Severity}] {incident.IncidentName}");
+                output.WriteLine($"     #{incident.Id} [{incident.Severity}] {incident.DisplayName}");
             }
 
-            var hunting = await tenant.AdvancedHunting.RunAdvancedHuntingQueryAsync(
-                new RunAdvancedHuntingQueryRequest { Query = "DeviceProcessEvents | where FileName == 'powershell.exe' | take 3" },
+            var hunting = await tenant.GraphSecurity.AdvancedHunting.RunHuntingQueryAsync(
+                new GraphRunHuntingQueryRequest { Query = "DeviceProcessEvents | where FileName == 'powershell.exe' | take 3", Timespan = "P7D" },
                 cancellationToken);
             output.WriteLine($"   hunting: {hunting.Value.Results?.Count ?? 0} rows from DeviceProcessEvents");
             return true;

@@ -16,6 +16,7 @@ internal static class DefenderCli
             DoctorCommand.Create(console),
             EmulatorCommand.Create(console),
             ScanCommand.Create(console),
+            LifecycleCommand.Create(console),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams; returns the exit code (<see cref="ExitCodes"/>).</summary>

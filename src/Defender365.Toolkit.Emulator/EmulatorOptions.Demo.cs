@@ -14,12 +14,12 @@ public sealed partial class EmulatorOptions
     /// <summary>Demo tenant Fabrikam: read-only consent.</summary>
     public const string FabrikamTenantId = "2b9d4e6f-3a5c-4b7d-9e1f-2a4c6e8b0d13";
 
-    /// <summary>Demo tenant Northwind: consented to incidents but not to advanced hunting.</summary>
+    /// <summary>Demo tenant Northwind: consented to incidents but not to advanced hunting (neither on Defender XDR nor on Microsoft Graph).</summary>
     public const string NorthwindTenantId = "9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6";
 
     /// <summary>
     /// Three tenants served by one multi-tenant app: Contoso (full consent), Fabrikam (read-only), Northwind (lacks
-    /// <c>AdvancedHunting.Read.All</c>). The client secret is the caller's: generate one per run, never commit it.
+    /// <c>AdvancedHunting.Read.All</c> and Graph's <c>ThreatHunting.Read.All</c>). The client secret is the caller's: generate one per run, never commit it.
     /// </summary>
     public static EmulatorOptions CreateDemo(string clientSecret)
     {
@@ -32,9 +32,11 @@ public sealed partial class EmulatorOptions
             .Consent(DemoClientId, DefenderResourceIds.MicrosoftGraph, "SecurityIncident.Read.All", "ThreatHunting.Read.All");
         options.AddTenant(FabrikamTenantId, "Fabrikam", "fabrikam.onmicrosoft.com")
             .Consent(DemoClientId, DefenderResourceIds.ThreatProtection, "Incident.Read.All", "AdvancedHunting.Read.All")
-            .Consent(DemoClientId, DefenderResourceIds.WindowsDefenderAtp, "Machine.Read.All");
+            .Consent(DemoClientId, DefenderResourceIds.WindowsDefenderAtp, "Machine.Read.All")
+            .Consent(DemoClientId, DefenderResourceIds.MicrosoftGraph, "SecurityIncident.Read.All", "ThreatHunting.Read.All");
         options.AddTenant(NorthwindTenantId, "Northwind Traders", "northwind.onmicrosoft.com")
-            .Consent(DemoClientId, DefenderResourceIds.ThreatProtection, "Incident.Read.All");
+            .Consent(DemoClientId, DefenderResourceIds.ThreatProtection, "Incident.Read.All")
+            .Consent(DemoClientId, DefenderResourceIds.MicrosoftGraph, "SecurityIncident.Read.All");
         return options;
     }
 }

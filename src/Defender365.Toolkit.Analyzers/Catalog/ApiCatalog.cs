@@ -15,6 +15,7 @@ namespace Defender365.Toolkit.Analyzers.Catalog;
 internal sealed class ApiCatalog
 {
     private static readonly Lazy<ApiCatalog> LazyInstance = new(Load);
+    private readonly Dictionary<string, CatalogOperation> _operationsById;
 
     private ApiCatalog(IReadOnlyList<CatalogResource> resources, IReadOnlyList<CatalogOperation> operations, IReadOnlyDictionary<string, CatalogEntity> entities, IReadOnlyDictionary<string, IReadOnlyList<string>> enums)
     {
@@ -22,6 +23,7 @@ internal sealed class ApiCatalog
         Operations = operations;
         Entities = entities;
         Enums = enums;
+        _operationsById = operations.ToDictionary(o => o.Id, StringComparer.Ordinal);
     }
 
     public static ApiCatalog Instance => LazyInstance.Value;
@@ -35,6 +37,9 @@ internal sealed class ApiCatalog
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Enums { get; }
 
     public CatalogResource? FindResourceByDisplayName(string name) => Resources.FirstOrDefault(r => r.DisplayName == name);
+
+    /// <summary>The operation with this catalog id, or null.</summary>
+    public CatalogOperation? FindOperation(string id) => _operationsById.TryGetValue(id, out var operation) ? operation : null;
 
     public CatalogResource GetResource(string id) => Resources.First(r => r.Id == id);
 
@@ -61,7 +66,9 @@ internal sealed class ApiCatalog
         var entities = Object(root, "entities").Properties.ToDictionary(
             p => p.Name,
             p => new CatalogEntity(p.Name, Text((JsonObject)p.Value, "api") ?? string.Empty, Text((JsonObject)p.Value, "description"), Fields((JsonObject)p.Value, "fields")));
-        var operations = Array(root, "operations").Select(o => ReadOperation((JsonObject)o)).ToArray();
+        var apiLifecycles = (root["apiLifecycles"] as JsonObject)?.Properties.ToDictionary(p => p.Name, p => ReadLifecycle((JsonObject)p.Value))
+            ?? new Dictionary<string, CatalogLifecycle>();
+        var operations = Array(root, "operations").Select(o => ReadOperation((JsonObject)o, apiLifecycles)).ToArray();
         return new ApiCatalog(resources, operations, entities, enums);
     }
 
@@ -81,7 +88,7 @@ internal sealed class ApiCatalog
             Strings(r["knownHosts"]));
     }
 
-    private static CatalogOperation ReadOperation(JsonObject o)
+    private static CatalogOperation ReadOperation(JsonObject o, IReadOnlyDictionary<string, CatalogLifecycle> apiLifecycles)
     {
         var permissions = Object(o, "permissions");
         var response = Object(o, "response");
@@ -111,9 +118,25 @@ internal sealed class ApiCatalog
             (rate?["perMinute"] as JsonNumber)?.AsInt32(),
             (rate?["perHour"] as JsonNumber)?.AsInt32(),
             Text(o, "docs"),
-            (o["deprecated"] as JsonObject) is { } d ? Text(d, "replacement") ?? "deprecated" : null,
+            (o["lifecycle"] as JsonObject) is { } own ? ReadLifecycle(own) : apiLifecycles.TryGetValue(Text(o, "api")!, out var shared) ? shared : null,
             Text(o, "duplicateOf"));
     }
+
+    private static CatalogLifecycle ReadLifecycle(JsonObject l) => new(
+        Text(l, "status") switch
+        {
+            "retiring" => LifecycleStatus.Retiring,
+            "retired" => LifecycleStatus.Retired,
+            "atRisk" => LifecycleStatus.AtRisk,
+            var other => throw new InvalidDataException($"Catalog: unknown lifecycle status '{other}'."),
+        },
+        Text(l, "date"),
+        Text(l, "replacement"),
+        (l["permissionMap"] as JsonObject)?.Properties.Select(p => new KeyValuePair<string, string>(p.Name, ((JsonString)p.Value).Value)).ToArray()
+            ?? System.Array.Empty<KeyValuePair<string, string>>(),
+        Text(l, "announcement"),
+        Text(l, "source") ?? throw new InvalidDataException("Catalog: a lifecycle needs its 'source'."),
+        Text(l, "guidance"));
 
     private static CatalogField[] Fields(JsonObject owner, string name) =>
         Array(owner, name).Cast<JsonObject>()
@@ -180,8 +203,30 @@ internal sealed record CatalogOperation(
     int? PerMinute,
     int? PerHour,
     string? Docs,
-    string? Replacement,
+    CatalogLifecycle? Lifecycle,
     string? DuplicateOf);
+
+/// <summary>Where an operation stands in Microsoft's retirement plans; <see cref="ApiCatalog"/> resolves an API's shared entry.</summary>
+/// <param name="Status">Retiring (dated), retired (dated) or at risk (no date).</param>
+/// <param name="Date">The day it stops (or stopped) working, <c>yyyy-MM-dd</c>; null while at risk.</param>
+/// <param name="Replacement">The id of the catalog operation that replaces it, if any.</param>
+/// <param name="PermissionMap">Each permission of this operation → the one the replacement needs, on the replacement's resource.</param>
+/// <param name="Announcement">The Message Center notice, such as <c>MC1220762</c>.</param>
+/// <param name="Source">The page that states it.</param>
+/// <param name="Guidance">What changes for the caller, in a sentence.</param>
+internal sealed record CatalogLifecycle(LifecycleStatus Status, string? Date, string? Replacement, IReadOnlyList<KeyValuePair<string, string>> PermissionMap, string? Announcement, string Source, string? Guidance)
+{
+    /// <summary>The permission the replacement needs in place of <paramref name="permission"/>, or null.</summary>
+    public string? MapPermission(string permission) => PermissionMap.FirstOrDefault(p => p.Key == permission).Value;
+}
+
+/// <summary>A catalog lifecycle status.</summary>
+internal enum LifecycleStatus
+{
+    AtRisk,
+    Retiring,
+    Retired,
+}
 
 /// <summary>A parameter, body field or entity field.</summary>
 internal sealed record CatalogField(string Name, string Type, bool Required, bool Nullable, bool AlwaysSent, string? Description, IReadOnlyList<string> AllowedValues);

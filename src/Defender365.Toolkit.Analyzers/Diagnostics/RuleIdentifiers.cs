@@ -1,6 +1,6 @@
 namespace Defender365.Toolkit.Analyzers.Diagnostics;
 
-/// <summary>Diagnostic ids: public contract, never reused. DEF1xxx manifest, DEF2xxx permissions, DEF3xxx secrets, DEF4xxx usage.</summary>
+/// <summary>Diagnostic ids: public contract, never reused. DEF1xxx manifest, DEF2xxx permissions, DEF3xxx secrets, DEF4xxx usage, DEF5xxx API lifecycle.</summary>
 internal static class RuleIdentifiers
 {
     public const string InvalidManifest = "DEF1001";
@@ -14,6 +14,8 @@ internal static class RuleIdentifiers
     public const string SecretWrittenToLog = "DEF4001";
     public const string AdalInUse = "DEF4002";
     public const string TlsValidationDisabled = "DEF4003";
+    public const string RetiringOperation = "DEF5001";
+    public const string AtRiskOperation = "DEF5002";
 
     private const string DocsBase = "https://github.com/defender365-toolkit/Defender365.Toolkit/blob/main/docs/rules/";
 
@@ -27,4 +29,5 @@ internal static class RuleCategories
     public const string Manifest = "Manifest";
     public const string Security = "Security";
     public const string Usage = "Usage";
+    public const string Lifecycle = "Lifecycle";
 }

@@ -192,9 +192,9 @@ internal static class ClientSpecBuilder
             remarks.Add($"<para>Rate limit: {rate}.</para>");
         }
 
-        if (operation.Replacement is { } replacement)
+        if (operation.Lifecycle is { } lifecycle)
         {
-            remarks.Add($"<para>Deprecated: {SourceWriter.Escape(replacement)}.</para>");
+            remarks.Add($"<para>{SourceWriter.Escape(LifecycleText.Describe(operation, lifecycle))} Source: <see href=\"{SourceWriter.Escape(lifecycle.Source)}\"/>.</para>");
         }
 
         if (operation.Docs is { } docs)

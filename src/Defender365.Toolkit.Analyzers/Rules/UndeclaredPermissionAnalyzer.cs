@@ -7,6 +7,7 @@ using Defender365.Toolkit.Analyzers.Catalog;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Defender365.Toolkit.Analyzers.Symbols;
+using Defender365.Toolkit.Analyzers.Syntax;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -158,13 +159,13 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
         public void AnalyzeInvocation(OperationAnalysisContext context)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            Check(context, invocation.TargetMethod, NameLocation(invocation.Syntax));
+            Check(context, invocation.TargetMethod, CallSites.NameLocation(invocation.Syntax));
         }
 
         public void AnalyzeMethodReference(OperationAnalysisContext context)
         {
             var reference = (IMethodReferenceOperation)context.Operation;
-            Check(context, reference.Method, NameLocation(reference.Syntax));
+            Check(context, reference.Method, CallSites.NameLocation(reference.Syntax));
         }
 
         private void Check(OperationAnalysisContext context, IMethodSymbol method, Location location)
@@ -238,18 +239,6 @@ public sealed class UndeclaredPermissionAnalyzer : DiagnosticAnalyzer
             }
 
             return found?.ToArray() ?? None;
-        }
-
-        /// <summary>The method name of a call (<c>client.[|ListIncidentsAsync|](…)</c>), where the squiggle belongs.</summary>
-        private static Location NameLocation(SyntaxNode syntax)
-        {
-            var node = syntax is InvocationExpressionSyntax invocation ? invocation.Expression : syntax;
-            return node switch
-            {
-                MemberAccessExpressionSyntax member => member.Name.GetLocation(),
-                MemberBindingExpressionSyntax binding => binding.Name.GetLocation(),
-                _ => node.GetLocation(),
-            };
         }
     }
 

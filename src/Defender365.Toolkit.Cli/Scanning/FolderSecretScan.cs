@@ -15,9 +15,6 @@ namespace Defender365.Toolkit.Cli.Scanning;
 /// </summary>
 internal static class FolderSecretScan
 {
-    // Folders of build output, tools and dependencies: not the repository's own text.
-    private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", ".git", ".vs", ".idea", "node_modules", "packages", "artifacts", "TestResults" };
-
     // Settings and configuration files DEF3002 reads; everything else (binaries, images, Markdown) is left alone.
     private static readonly HashSet<string> SettingsExtensions = new(StringComparer.OrdinalIgnoreCase) { ".json", ".env", ".yml", ".yaml", ".config", ".xml", ".ini", ".properties", ".conf", ".tfvars", ".ps1", ".sh" };
 
@@ -40,11 +37,11 @@ internal static class FolderSecretScan
             }
             else
             {
-                additional.Add(new FileText(path, text));
+                additional.Add(new SourceFolder.FileText(path, text));
             }
         }
 
-        var compilation = CSharpCompilation.Create("scan", trees, References.Value, configuration.Apply(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)));
+        var compilation = CSharpCompilation.Create("scan", trees, SourceFolder.References, configuration.Apply(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)));
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new HardcodedSecretAnalyzer(), new SecretInFileAnalyzer(), new SecretInCommentAnalyzer());
         var diagnostics = await compilation
             .WithAnalyzers(analyzers, new AnalyzerOptions([.. additional], configuration.AnalyzerOptions))
@@ -59,51 +56,10 @@ internal static class FolderSecretScan
         return new ScanResult(folder.FullName, trees.Count, additional.Count, findings);
     }
 
-    private static IEnumerable<string> Enumerate(DirectoryInfo folder)
-    {
-        var pending = new Stack<DirectoryInfo>([folder]);
-        while (pending.TryPop(out var current))
-        {
-            foreach (var file in current.EnumerateFiles())
-            {
-                if (file.Extension.Equals(".cs", StringComparison.OrdinalIgnoreCase) || SettingsExtensions.Contains(file.Extension)
-                    || file.Name.StartsWith(".env", StringComparison.OrdinalIgnoreCase) || EditorConfigOptions.IsConfigFile(file.Name))
-                {
-                    yield return file.FullName;
-                }
-            }
-
-            foreach (var child in current.EnumerateDirectories())
-            {
-                if (!SkippedFolders.Contains(child.Name) && (child.Attributes & FileAttributes.ReparsePoint) == 0)
-                {
-                    pending.Push(child);
-                }
-            }
-        }
-    }
-
-    // The running framework's assemblies plus MSAL and Azure.Core (which this tool carries): enough for parameter names.
-    private static readonly Lazy<IReadOnlyList<MetadataReference>> References = new(() =>
-    {
-        var paths = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES"))?.Split(Path.PathSeparator) ?? [];
-        return
-        [
-            .. paths.Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll")
-                .Select(p => MetadataReference.CreateFromFile(p)),
-            MetadataReference.CreateFromFile(typeof(Microsoft.Identity.Client.ConfidentialClientApplicationBuilder).Assembly.Location),
-            MetadataReference.CreateFromFile(typeof(Azure.Core.TokenCredential).Assembly.Location),
-        ];
-    });
-
-    private sealed class FileText(string path, SourceText text) : AdditionalText
-    {
-        public override string Path { get; } = path;
-
-        public override SourceText GetText(CancellationToken cancellationToken = default) => text;
-    }
+    private static IEnumerable<string> Enumerate(DirectoryInfo folder) => SourceFolder.Enumerate(folder, file =>
+        file.Extension.Equals(".cs", StringComparison.OrdinalIgnoreCase) || SettingsExtensions.Contains(file.Extension)
+        || file.Name.StartsWith(".env", StringComparison.OrdinalIgnoreCase) || EditorConfigOptions.IsConfigFile(file.Name));
 }
-
 /// <summary>What a scan found.</summary>
 /// <param name="Folder">The scanned folder.</param>
 /// <param name="CSharpFiles">C# files read.</param>

@@ -3,12 +3,12 @@ using System.Text.Json;
 namespace Defender365.Toolkit.Cli.Scanning;
 
 /// <summary>
-/// Writes a scan as SARIF 2.1.0, the format code-scanning services read (GitHub code scanning, Azure DevOps): one run,
+/// Writes a scan (of secrets, or of calls to retiring operations) as SARIF 2.1.0, the format code-scanning services read (GitHub code scanning, Azure DevOps): one run,
 /// the rules with their help links, one result per finding with a path relative to the scanned folder.
 /// </summary>
 internal static class SarifLog
 {
-    public static void Write(Stream stream, ScanResult scan, string toolVersion)
+    public static void Write(Stream stream, ScanResult scan, string toolVersion, string toolName = "defender365 scan")
     {
         // Read by code-scanning services and people, never embedded in HTML: quotes in messages stay readable.
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -20,7 +20,7 @@ internal static class SarifLog
 
         json.WriteStartObject("tool");
         json.WriteStartObject("driver");
-        json.WriteString("name", "defender365 scan");
+        json.WriteString("name", toolName);
         json.WriteString("version", toolVersion);
         json.WriteString("informationUri", "https://github.com/defender365-toolkit/Defender365.Toolkit");
         json.WriteStartArray("rules");

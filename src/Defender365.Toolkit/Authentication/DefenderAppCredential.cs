@@ -291,7 +291,7 @@ public sealed class DefenderAppCredential : TokenCredential, IRefreshableTokenCr
         }
         catch (Exception exception) when (exception is MsalException or HttpRequestException or OperationCanceledException)
         {
-            throw AadstsErrorMapper.Map(exception, Facts(key.TenantId));
+            throw AadstsErrorMapper.Map(exception, Facts(key.TenantId, key.Scope));
         }
 
         // A token service (or a client bug, see MSAL.NET #5743) must never get a token of tenant A used for tenant B.
@@ -310,6 +310,10 @@ public sealed class DefenderAppCredential : TokenCredential, IRefreshableTokenCr
         return new AccessToken(result.AccessToken, result.ExpiresOn);
     }
 
-    private TokenRequestFacts Facts(string tenantId) =>
-        new(tenantId, ClientId, AuthorityHost, () => GetAdminConsentUrl(tenantId), _secret);
+    // The consent link names the resource whose token was refused (a Graph-only app needs Graph's consent link).
+    private TokenRequestFacts Facts(string tenantId, string scope) =>
+        new(tenantId, ClientId, AuthorityHost, () => GetAdminConsentUrl(tenantId, ResourceOfScope(scope)), _secret);
+
+    private string ResourceOfScope(string scope) =>
+        DefenderCatalog.Default.Resources.FirstOrDefault(r => r.GetEndpoint(Cloud).DefaultScope == scope)?.Id ?? DefenderResourceIds.ThreatProtection;
 }

@@ -30,8 +30,11 @@ internal static class CatalogReader
                 p => new DefenderEntity(p.Name, Required(p.Value, "api", p.Name).GetString()!, ReadFields(p.Value, "fields", p.Name)),
                 StringComparer.Ordinal);
 
+        var apiLifecycles = root.TryGetProperty("apiLifecycles", out var shared)
+            ? shared.EnumerateObject().ToDictionary(p => p.Name, p => ReadLifecycle(p.Value, p.Name), StringComparer.Ordinal)
+            : [];
         var operations = Required(root, "operations", "catalog").EnumerateArray()
-            .Select(o => ReadOperation(o, resourcesById))
+            .Select(o => ReadOperation(o, resourcesById, apiLifecycles))
             .ToArray();
 
         return create(resources, operations, entities, enums);
@@ -92,7 +95,7 @@ internal static class CatalogReader
         return new DefenderResource(id, Required(r, "displayName", id).GetString()!, Required(r, "appId", id).GetString()!, permissions, implications, hosts, perCloud);
     }
 
-    private static DefenderOperation ReadOperation(JsonElement o, Dictionary<string, DefenderResource> resources)
+    private static DefenderOperation ReadOperation(JsonElement o, Dictionary<string, DefenderResource> resources, Dictionary<string, DefenderLifecycle> apiLifecycles)
     {
         var id = Required(o, "id", "operation").GetString()!;
         var resourceId = Required(o, "resource", id).GetString()!;
@@ -155,8 +158,26 @@ internal static class CatalogReader
             Required(o, "successStatus", id).GetInt32(),
             rateLimit,
             Optional(o, "docs") is string docs ? new Uri(docs) : null,
-            o.TryGetProperty("deprecated", out var d) ? Optional(d, "replacement") ?? "deprecated" : null,
+            o.TryGetProperty("lifecycle", out var own) ? ReadLifecycle(own, id) : apiLifecycles.GetValueOrDefault(Required(o, "api", id).GetString()!),
             Optional(o, "duplicateOf"));
+    }
+
+    private static DefenderLifecycle ReadLifecycle(JsonElement l, string where)
+    {
+        var status = Required(l, "status", where).GetString() switch
+        {
+            "atRisk" => DefenderLifecycleStatus.AtRisk,
+            "retiring" => DefenderLifecycleStatus.Retiring,
+            "retired" => DefenderLifecycleStatus.Retired,
+            var other => throw new InvalidDataException($"Catalog element '{where}' has the unknown lifecycle status '{other}'."),
+        };
+        DateOnly? date = Optional(l, "date") is { } text
+            ? DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+        var map = l.TryGetProperty("permissionMap", out var m)
+            ? m.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
+            : [];
+        return new DefenderLifecycle(status, date, Optional(l, "replacement"), map, Optional(l, "announcement"), new Uri(Required(l, "source", where).GetString()!), Optional(l, "guidance"));
     }
 
     private static DefenderField[] ReadFields(JsonElement owner, string property, string where) =>

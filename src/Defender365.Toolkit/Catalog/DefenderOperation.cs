@@ -24,7 +24,7 @@ public sealed class DefenderOperation
         int successStatus,
         DefenderRateLimit rateLimit,
         Uri? documentation,
-        string? replacement,
+        DefenderLifecycle? lifecycle,
         string? duplicateOf)
     {
         Id = id;
@@ -46,7 +46,7 @@ public sealed class DefenderOperation
         SuccessStatus = successStatus;
         RateLimit = rateLimit;
         Documentation = documentation;
-        Replacement = replacement;
+        Lifecycle = lifecycle;
         DuplicateOf = duplicateOf;
         Template = Shared.PathTemplate.Parse(pathTemplate);
     }
@@ -108,8 +108,11 @@ public sealed class DefenderOperation
     /// <summary>The operation's documentation page.</summary>
     public Uri? Documentation { get; }
 
-    /// <summary>For deprecated operations: what replaces it; otherwise <see langword="null"/>.</summary>
-    public string? Replacement { get; }
+    /// <summary>
+    /// Where the operation stands in Microsoft's retirement plans (its own entry, or its API's), or
+    /// <see langword="null"/> when nothing is announced. DEF5001 and DEF5002 report calls from the same data.
+    /// </summary>
+    public DefenderLifecycle? Lifecycle { get; }
 
     /// <summary>When the docs give this operation the same path as another one, the id of that operation.</summary>
     public string? DuplicateOf { get; }

@@ -30,6 +30,17 @@ public sealed class AuthenticationErrorTests(EmulatorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task The_consent_link_asks_for_the_resource_whose_token_was_refused()
+    {
+        var credential = Credential(fixture.Secret);
+        var graph = await Assert.ThrowsAsync<DefenderConsentRequiredException>(async () => await credential.GetTokenAsync(EmulatorFixture.UnconsentedTenantId, DefenderResourceIds.MicrosoftGraph));
+        var xdr = await Fails<DefenderConsentRequiredException>(credential, EmulatorFixture.UnconsentedTenantId);
+
+        Assert.Contains("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default", graph.AdminConsentUrl.AbsoluteUri, StringComparison.Ordinal);
+        Assert.Contains("scope=https%3A%2F%2Fapi.security.microsoft.com%2F.default", xdr.AdminConsentUrl.AbsoluteUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_tenant_is_reported_as_not_found()
     {
         var error = await Fails<DefenderAuthenticationException>(Credential(fixture.Secret), "00000000-0000-4000-8000-00000000dead");

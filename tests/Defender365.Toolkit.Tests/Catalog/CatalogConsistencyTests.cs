@@ -65,6 +65,60 @@ public sealed partial class CatalogConsistencyTests
     }
 
     [Fact]
+    public void Every_lifecycle_names_a_real_replacement_and_maps_to_its_permissions()
+    {
+        var problems = new List<string>();
+        foreach (var operation in Catalog.Operations.Where(o => o.Lifecycle is not null))
+        {
+            var lifecycle = operation.Lifecycle!;
+            if ((lifecycle.Status == DefenderLifecycleStatus.AtRisk) != (lifecycle.Date is null))
+            {
+                problems.Add($"{operation.Id}: a retiring or retired operation has a date, an at-risk one has none");
+            }
+
+            if (lifecycle.Source.Scheme != Uri.UriSchemeHttps)
+            {
+                problems.Add($"{operation.Id}: the lifecycle source is not an https link");
+            }
+
+            if (lifecycle.ReplacementOperationId is not { } id)
+            {
+                if (lifecycle.PermissionMap.Count > 0 || lifecycle.Status != DefenderLifecycleStatus.AtRisk && lifecycle.Guidance is null)
+                {
+                    problems.Add($"{operation.Id}: without a replacement, a lifecycle has no permission map, and a dated one says what to do instead");
+                }
+
+                continue;
+            }
+
+            if (!Catalog.TryGetOperation(id, out var replacement) || replacement.Lifecycle?.Status is DefenderLifecycleStatus.Retiring or DefenderLifecycleStatus.Retired)
+            {
+                problems.Add($"{operation.Id}: the replacement '{id}' is not a current catalog operation");
+                continue;
+            }
+
+            // Every permission that allows the call today has its counterpart, which allows the replacement.
+            foreach (var permission in operation.ApplicationPermissions)
+            {
+                if (!lifecycle.PermissionMap.TryGetValue(permission, out var mapped))
+                {
+                    problems.Add($"{operation.Id}: no mapping for {permission}");
+                }
+                else if (!replacement.Resource.IsSatisfiedBy(replacement.ApplicationPermissions, [mapped]))
+                {
+                    problems.Add($"{operation.Id}: {permission} → {mapped}, which does not allow {id}");
+                }
+            }
+        }
+
+        Assert.Empty(problems);
+        Assert.Equal(new DateOnly(2027, 2, 1), Catalog.GetOperation("RunAdvancedHuntingQuery").Lifecycle!.Date);
+        Assert.Equal("GraphSecurity.RunHuntingQuery", Catalog.GetOperation("RunAdvancedQuery").Lifecycle!.ReplacementOperationId);
+        Assert.All(Catalog.Operations.Where(o => o.Api is "mde" or "xdr"), o => Assert.NotNull(o.Lifecycle));
+        Assert.All(Catalog.Operations.Where(o => o.Api == "graph" && o.Id != "GraphSecurity.ListLegacyAlerts"), o => Assert.Null(o.Lifecycle));
+    }
+
+    [Fact]
     public void Every_implication_names_permissions_of_its_resource()
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "defender-api-catalog.json")));

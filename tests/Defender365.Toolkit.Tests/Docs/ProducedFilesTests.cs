@@ -57,6 +57,50 @@ public sealed class ProducedFilesTests
             }
         }
 
+        return text.Append(LifecycleTable()).ToString();
+    }
+
+    // Every operation with a lifecycle of its own, in a row; an API's shared lifecycle (one instance for many operations) in a line.
+    private static string LifecycleTable()
+    {
+        var operations = DefenderCatalog.Default.Operations;
+        var shared = operations.Where(o => o.Lifecycle is not null).GroupBy(o => o.Lifecycle!).Where(g => g.Count() > 3).ToArray();
+        var listed = operations
+            .Where(o => o.Lifecycle is not null && !shared.Any(g => g.Key == o.Lifecycle))
+            .OrderBy(o => o.Lifecycle!.Status == DefenderLifecycleStatus.AtRisk)
+            .ThenBy(o => o.Lifecycle!.Date)
+            .ThenBy(o => o.Id, StringComparer.Ordinal)
+            .ToArray();
+        var text = new StringBuilder()
+            .Append("\n## Lifecycle\n\n")
+            .Append("What Microsoft retires, as the catalog records it ([DEF5001](rules/DEF5001.md) reports calls to retiring and retired\n")
+            .Append("operations, [DEF5002](rules/DEF5002.md) to at-risk ones). Permissions of the replacement are on its resource.\n\n")
+            .Append("| Operation | Status | Replacement | Permission change | Source |\n")
+            .Append("|---|---|---|---|---|\n");
+        foreach (var operation in listed)
+        {
+            var lifecycle = operation.Lifecycle!;
+            var status = lifecycle.Status switch
+            {
+                DefenderLifecycleStatus.Retiring => $"retiring {lifecycle.Date:yyyy-MM-dd}",
+                DefenderLifecycleStatus.Retired => $"retired {lifecycle.Date:yyyy-MM-dd}",
+                _ => "at risk, no date",
+            };
+            text.Append("| ").Append(operation.Id)
+                .Append(" | ").Append(status).Append(lifecycle.Announcement is { } id ? $" ({id})" : string.Empty)
+                .Append(" | ").Append(lifecycle.ReplacementOperationId ?? "none")
+                .Append(" | ").Append(string.Join(", ", lifecycle.PermissionMap.Select(p => $"{p.Key} → {p.Value}")))
+                .Append(" | [source](").Append(lifecycle.Source).Append(')')
+                .Append(" |\n");
+        }
+
+        foreach (var api in shared.OrderBy(g => g.First().Api, StringComparer.Ordinal))
+        {
+            text.Append("\nAt risk, no date: the ").Append(api.Count()).Append(" other ").Append(api.First().Api).Append(" operations (")
+                .Append(string.Join(", ", api.Select(o => o.Id).Order(StringComparer.Ordinal).Take(3))).Append(", …). ")
+                .Append(api.Key.Guidance).Append('\n');
+        }
+
         return text.ToString();
     }
 

@@ -80,9 +80,10 @@ public sealed class EmulatorTests(EmulatorFixture fixture) : IClassFixture<Emula
     public async Task Graph_refuses_a_missing_role_with_403_and_names_the_roles()
     {
         var token = await TokenAsync(EmulatorOptions.FabrikamTenantId, "https://graph.microsoft.com");
-        var (status, body) = await GetAsync("v1.0/security/incidents", token);
+        // Fabrikam's app holds SecurityIncident.Read.All and ThreatHunting.Read.All on Graph, not the alerts permission.
+        var (status, body) = await GetAsync("v1.0/security/alerts_v2", token);
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        Assert.Contains("SecurityIncident.Read.All", body.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("SecurityAlert.Read.All", body.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.True(body.GetProperty("error").TryGetProperty("innerError", out _));
     }
 

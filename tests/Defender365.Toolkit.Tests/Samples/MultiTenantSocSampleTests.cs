@@ -21,7 +21,7 @@ public sealed class MultiTenantSocSampleTests
 
         Assert.True(exitCode == 0, text + errors);
         Assert.Contains("2 of 3 tenants fully served.", text, StringComparison.Ordinal);
-        Assert.Contains("consent: MISSING AdvancedHunting.Read.All", text, StringComparison.Ordinal);
+        Assert.Contains("consent: MISSING ThreatHunting.Read.All", text, StringComparison.Ordinal);
         Assert.Contains("/9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6/v2.0/adminconsent?client_id=", text, StringComparison.Ordinal);
         Assert.Contains("hunting: 3 rows", text, StringComparison.Ordinal);
     }

@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Defender365.Toolkit.Analyzers.Catalog;
+using Defender365.Toolkit.Analyzers.Diagnostics;
+using Defender365.Toolkit.Analyzers.Manifest;
+using Defender365.Toolkit.Analyzers.Symbols;
+using Defender365.Toolkit.Analyzers.Syntax;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Defender365.Toolkit.Analyzers.Rules;
+
+/// <summary>
+/// DEF5001: a call to an operation the catalog records as retiring (or retired), with the date, the replacement and the
+/// permission the replacement needs. DEF5002 (off by default): a call to an operation that is only at risk. Both read the
+/// lifecycle from the catalog (dates are data: Microsoft moves them) and never the clock, so a build stays reproducible.
+/// </summary>
+/// <remarks>
+/// Calls are found as DEF2001 finds them: generated methods by their <c>[RequiresDefenderPermission(Operation = …)]</c>,
+/// hand-written <c>HttpClient</c> calls by their URL through the catalog's path templates. Unlike DEF2001 it works without a
+/// scope manifest (a retiring call is worth knowing about in any project); the manifest's path, when there is one, goes
+/// to the code fix. Per callback: one cached lookup per target method or URL pattern.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The catalog id of the operation called.</summary>
+    public const string OperationProperty = "Operation";
+
+    /// <summary>The catalog id of the operation that replaces it (absent when there is none).</summary>
+    public const string ReplacementProperty = "Replacement";
+
+    /// <summary>The manifest the code fix edits, when the project has one.</summary>
+    public const string ManifestPathProperty = UndeclaredPermissionAnalyzer.ManifestPathProperty;
+
+    /// <summary>The resource of the replacement, as the manifest names it.</summary>
+    public const string ResourceDisplayNameProperty = UndeclaredPermissionAnalyzer.ResourceDisplayNameProperty;
+
+    /// <summary>The least-privileged permission the replacement needs.</summary>
+    public const string PermissionProperty = UndeclaredPermissionAnalyzer.PermissionProperty;
+
+    /// <summary>DEF5001. Format: "{0} {1}; {2}" (operation, "stops working on 2027-02-01", advice).</summary>
+    internal static readonly DiagnosticDescriptor Rule = new(
+        RuleIdentifiers.RetiringOperation,
+        title: "Call to an operation Microsoft is retiring",
+        messageFormat: "{0} {1}; {2}",
+        RuleCategories.Lifecycle,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The catalog records a date after which this operation stops working (or has stopped). Move to the replacement it names, and declare the permission the replacement needs. The date comes from the catalog, not the clock, so the same code gives the same build every day.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.RetiringOperation));
+
+    /// <summary>DEF5002. Format: "{0} {1}; {2}".</summary>
+    internal static readonly DiagnosticDescriptor AtRiskRule = new(
+        RuleIdentifiers.AtRiskOperation,
+        title: "Call to an operation at risk of retirement",
+        messageFormat: "{0} {1}; {2}",
+        RuleCategories.Lifecycle,
+        DiagnosticSeverity.Info,
+        isEnabledByDefault: false,
+        description: "An announcement's wording may cover this operation, but no date is set and its own page says nothing. Off by default: turn it on to plan a migration.",
+        helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.AtRiskOperation));
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule, AtRiskRule);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var attribute = start.Compilation.GetBestType("Defender365.Toolkit.Authorization.RequiresDefenderPermissionAttribute");
+            var httpClient = start.Compilation.GetBestType("System.Net.Http.HttpClient");
+            if (attribute is null && httpClient is null)
+            {
+                return;
+            }
+
+            var analysis = new CompilationAnalysis(attribute, httpClient, ManifestFiles.Find(start.Options, start.CancellationToken)?.Path);
+            if (attribute is not null)
+            {
+                start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
+                start.RegisterOperationAction(analysis.AnalyzeMethodReference, OperationKind.MethodReference);
+            }
+
+            if (httpClient is not null)
+            {
+                start.RegisterSyntaxNodeAction(analysis.AnalyzeRawUrl, SyntaxKind.StringLiteralExpression, SyntaxKind.InterpolatedStringExpression);
+            }
+        });
+    }
+
+    /// <summary>The diagnostic for a call to <paramref name="operation"/>, or null when it has no lifecycle.</summary>
+    internal static Diagnostic? Create(CatalogOperation operation, Location location, string? manifestPath)
+    {
+        if (operation.Lifecycle is not { } lifecycle)
+        {
+            return null;
+        }
+
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(OperationProperty, operation.Id);
+        if (LifecycleText.Replacement(lifecycle) is { } replacement)
+        {
+            properties = properties
+                .Add(ReplacementProperty, replacement.Id)
+                .Add(ResourceDisplayNameProperty, ApiCatalog.Instance.GetResource(replacement.Resource).DisplayName)
+                .Add(PermissionProperty, replacement.ApplicationPermissions[0]);
+        }
+
+        if (manifestPath is not null)
+        {
+            properties = properties.Add(ManifestPathProperty, manifestPath);
+        }
+
+        var rule = lifecycle.Status == LifecycleStatus.AtRisk ? AtRiskRule : Rule;
+        return Diagnostic.Create(rule, location, properties, operation.Id, LifecycleText.State(lifecycle), LifecycleText.Advice(lifecycle));
+    }
+
+    private sealed class CompilationAnalysis
+    {
+        private readonly INamedTypeSymbol? _attribute;
+        private readonly INamedTypeSymbol? _httpClient;
+        private readonly string? _manifestPath;
+
+        // Target method → the operation it calls, if that operation has a lifecycle.
+        private readonly ConcurrentDictionary<IMethodSymbol, CatalogOperation?> _byMethod = new(SymbolEqualityComparer.Default);
+
+        // "METHOD url-pattern" → the operation it calls, if that operation has a lifecycle.
+        private readonly ConcurrentDictionary<string, CatalogOperation?> _byUrl = new();
+
+        public CompilationAnalysis(INamedTypeSymbol? attribute, INamedTypeSymbol? httpClient, string? manifestPath)
+        {
+            _attribute = attribute;
+            _httpClient = httpClient;
+            _manifestPath = manifestPath;
+        }
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            Check(context, invocation.TargetMethod, invocation.Syntax);
+        }
+
+        public void AnalyzeMethodReference(OperationAnalysisContext context)
+        {
+            var reference = (IMethodReferenceOperation)context.Operation;
+            Check(context, reference.Method, reference.Syntax);
+        }
+
+        public void AnalyzeRawUrl(SyntaxNodeAnalysisContext context)
+        {
+            if (RawHttpCalls.Read(context.SemanticModel, (ExpressionSyntax)context.Node, _httpClient!, context.CancellationToken) is not { } call)
+            {
+                return;
+            }
+
+            var operation = _byUrl.GetOrAdd(
+                call.Method + " " + call.Url,
+                _ => OperationMatcher.Instance.Match(call.Method, call.Url)?.Operation is { Lifecycle: not null } matched ? matched : null);
+            if (operation is not null && Create(operation, context.Node.GetLocation(), _manifestPath) is { } diagnostic)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        private void Check(OperationAnalysisContext context, IMethodSymbol method, SyntaxNode syntax)
+        {
+            if (_byMethod.GetOrAdd(method.OriginalDefinition, Read) is { } operation
+                && Create(operation, CallSites.NameLocation(syntax), _manifestPath) is { } diagnostic)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        private CatalogOperation? Read(IMethodSymbol method)
+        {
+            foreach (var data in method.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, _attribute)
+                    && data.NamedArguments.FirstOrDefault(a => a.Key == "Operation").Value.Value is string id)
+                {
+                    return ApiCatalog.Instance.FindOperation(id) is { Lifecycle: not null } operation ? operation : null;
+                }
+            }
+
+            return null;
+        }
+    }
+}
