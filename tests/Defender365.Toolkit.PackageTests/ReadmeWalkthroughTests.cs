@@ -69,9 +69,9 @@ public sealed class ReadmeWalkthroughTests(PackageFixture package) : IDisposable
 
             var doctorRun = await RunAsync(doctor.Body, TimeSpan.FromMinutes(2));
 
-            // What step 2 promises: Northwind lacks AdvancedHunting.Read.All, the table says so with its link, exit code 1.
+            // What step 2 promises: Northwind lacks ThreatHunting.Read.All, the table says so with its link, exit code 1.
             Assert.True(doctorRun.ExitCode == 1, $"{doctor}\n{doctorRun.Output}");
-            Assert.Matches(@"9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6\s+Northwind Traders\s+missing\s+AdvancedHunting\.Read\.All", doctorRun.Output);
+            Assert.Matches(@"9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6\s+Northwind Traders\s+missing\s+ThreatHunting\.Read\.All", doctorRun.Output);
             Assert.Contains("https://127.0.0.1:5443/9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6/v2.0/adminconsent?client_id=", doctorRun.Output, StringComparison.Ordinal);
         }
         finally

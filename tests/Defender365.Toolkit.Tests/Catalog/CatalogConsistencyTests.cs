@@ -22,7 +22,7 @@ public sealed partial class CatalogConsistencyTests
     {
         Assert.Equal(4, Catalog.Operations.Count(o => o.Api == "xdr"));
         Assert.Equal(114, Catalog.Operations.Count(o => o.Api == "mde"));
-        Assert.Equal(11, Catalog.Operations.Count(o => o.Api == "graph"));
+        Assert.Equal(39, Catalog.Operations.Count(o => o.Api == "graph"));
     }
 
     [Fact]
