@@ -63,9 +63,7 @@ internal sealed class ApiCatalog
 
         var resources = Array(root, "resources").Select(ReadResource).ToArray();
         var enums = Object(root, "enums").Properties.ToDictionary(p => p.Name, p => (IReadOnlyList<string>)Strings(p.Value));
-        var entities = Object(root, "entities").Properties.ToDictionary(
-            p => p.Name,
-            p => new CatalogEntity(p.Name, Text((JsonObject)p.Value, "api") ?? string.Empty, Text((JsonObject)p.Value, "description"), Fields((JsonObject)p.Value, "fields")));
+        var entities = Object(root, "entities").Properties.ToDictionary(p => p.Name, p => ReadEntity(p.Name, (JsonObject)p.Value));
         var apiLifecycles = (root["apiLifecycles"] as JsonObject)?.Properties.ToDictionary(p => p.Name, p => ReadLifecycle((JsonObject)p.Value))
             ?? new Dictionary<string, CatalogLifecycle>();
         var operations = Array(root, "operations").Select(o => ReadOperation((JsonObject)o, apiLifecycles)).ToArray();
@@ -120,6 +118,17 @@ internal sealed class ApiCatalog
             Text(o, "docs"),
             (o["lifecycle"] as JsonObject) is { } own ? ReadLifecycle(own) : apiLifecycles.TryGetValue(Text(o, "api")!, out var shared) ? shared : null,
             Text(o, "duplicateOf"));
+    }
+
+    private static CatalogEntity ReadEntity(string name, JsonObject e)
+    {
+        var family = e["polymorphic"] is JsonObject p
+            ? new CatalogPolymorphism(
+                Text(p, "discriminator") ?? "@odata.type",
+                Text(p, "unknownType") ?? throw new InvalidDataException($"Catalog: the polymorphic entity '{name}' needs an 'unknownType'."),
+                Object(p, "types").Properties.Select(t => new KeyValuePair<string, string>(t.Name, ((JsonString)t.Value).Value)).ToArray())
+            : null;
+        return new CatalogEntity(name, Text(e, "api") ?? string.Empty, Text(e, "description"), Fields(e, "fields"), Text(e, "baseType"), family, (e["keepsRaw"] as JsonLiteral)?.Value == true);
     }
 
     private static CatalogLifecycle ReadLifecycle(JsonObject l) => new(
@@ -204,7 +213,11 @@ internal sealed record CatalogOperation(
     int? PerHour,
     string? Docs,
     CatalogLifecycle? Lifecycle,
-    string? DuplicateOf);
+    string? DuplicateOf)
+{
+    /// <summary>A Microsoft Graph beta operation: generated only when the manifest opts in (<c>"graphBeta": true</c>), since beta APIs change without notice.</summary>
+    public bool IsBeta => Path.StartsWith("/beta/", StringComparison.Ordinal);
+}
 
 /// <summary>Where an operation stands in Microsoft's retirement plans; <see cref="ApiCatalog"/> resolves an API's shared entry.</summary>
 /// <param name="Status">Retiring (dated), retired (dated) or at risk (no date).</param>
@@ -238,4 +251,17 @@ internal sealed record CatalogQuery(IReadOnlyList<string> Filter, int? MaxTop, b
 internal sealed record CatalogBody(string ContentType, bool PartialUpdate, IReadOnlyList<CatalogField> Fields);
 
 /// <summary>An entity and its fields.</summary>
-internal sealed record CatalogEntity(string Name, string Api, string? Description, IReadOnlyList<CatalogField> Fields);
+/// <param name="Name">The entity's name.</param>
+/// <param name="Api">The API it belongs to.</param>
+/// <param name="Description">What it is.</param>
+/// <param name="Fields">Its own fields (a derived entity also has its base's).</param>
+/// <param name="BaseType">For a member of a polymorphic family, the family's base entity.</param>
+/// <param name="Polymorphism">For the base of a family, how a member is told apart.</param>
+/// <param name="KeepsRaw">The family's member for kinds not described: it keeps the whole object as raw JSON.</param>
+internal sealed record CatalogEntity(string Name, string Api, string? Description, IReadOnlyList<CatalogField> Fields, string? BaseType = null, CatalogPolymorphism? Polymorphism = null, bool KeepsRaw = false);
+
+/// <summary>How the members of a polymorphic family (Graph alert evidence) are told apart on the wire.</summary>
+/// <param name="Discriminator">The wire property that names the kind (<c>@odata.type</c>).</param>
+/// <param name="UnknownType">The member for kinds not described, or not readable.</param>
+/// <param name="Types">Each discriminator value → its entity.</param>
+internal sealed record CatalogPolymorphism(string Discriminator, string UnknownType, IReadOnlyList<KeyValuePair<string, string>> Types);

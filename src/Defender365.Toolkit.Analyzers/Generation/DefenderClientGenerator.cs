@@ -58,7 +58,8 @@ public sealed class DefenderClientGenerator : IIncrementalGenerator
                 pair.Left.Namespace ?? (pair.Right.RootNamespace is { } root ? root + ".Defender" : "Defender365.Generated"),
                 pair.Left.Cloud,
                 pair.Left.Resources,
-                pair.Right.RequiredMembers))
+                pair.Right.RequiredMembers,
+                pair.Left.GraphBeta))
             .WithTrackingName(TrackingNames.BuildSpec);
 
         // Every decision about the code, as equatable data; printing it is the only work left for the output step.

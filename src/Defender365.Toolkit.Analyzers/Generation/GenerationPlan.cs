@@ -51,7 +51,7 @@ internal sealed class GenerationPlan
     {
         var catalog = ApiCatalog.Instance;
         var areas = catalog.Operations
-            .Where(o => o.DuplicateOf is null)
+            .Where(o => o.DuplicateOf is null && (spec.GraphBeta || !o.IsBeta))
             .GroupBy(o => (o.Group, o.Area))
             .Select(g => new AreaPlan(
                 g.Key.Group == "GraphSecurity",
@@ -101,6 +101,17 @@ internal sealed class GenerationPlan
                 foreach (var field in entity.Fields)
                 {
                     Visit(field.Type);
+                }
+
+                // A polymorphic family brings every member (and the one for unknown kinds); a member brings its base.
+                foreach (var member in entity.Polymorphism?.Types.Select(t => t.Value).Append(entity.Polymorphism.UnknownType) ?? Enumerable.Empty<string>())
+                {
+                    Visit("entity:" + member);
+                }
+
+                if (entity.BaseType is { } baseType)
+                {
+                    Visit("entity:" + baseType);
                 }
             }
         }

@@ -33,20 +33,43 @@ internal static class ModelEmitter
         writer.Open($"namespace {ns}");
         writer.Summary(model.Summary);
         writer.Line(Emitter.GeneratedCodeAttribute);
-        writer.Open($"public sealed partial record {model.TypeName}");
-        for (var i = 0; i < model.Properties.Count; i++)
+        writer.Open(model.Family switch
+        {
+            { IsBase: true } => $"public abstract partial record {model.TypeName}",
+            { BaseType: { } baseType } => $"public sealed partial record {model.TypeName} : {baseType}",
+            _ => $"public sealed partial record {model.TypeName}",
+        });
+        var declared = model.Properties.Skip(model.Family?.InheritedCount ?? 0).ToArray();
+        for (var i = 0; i < declared.Length; i++)
         {
             if (i > 0)
             {
                 writer.Line();
             }
 
-            writer.Summary(model.Properties[i].Doc);
-            writer.Line(model.Properties[i].Declaration);
+            writer.Summary(declared[i].Doc);
+            writer.Line(declared[i].Declaration);
+        }
+
+        if (model.Family is { KeepsRaw: true })
+        {
+            if (declared.Length > 0)
+            {
+                writer.Line();
+            }
+
+            writer.Summary("The whole object as the service sent it.");
+            writer.Line("public global::System.Text.Json.JsonElement Raw { get; init; }");
         }
 
         writer.Close();
         writer.Line();
+        if (model.Family is { IsBase: true } family)
+        {
+            FamilyConverter(writer, model.TypeName, family);
+            writer.Close();
+            return writer.ToString();
+        }
 
         // The converter: reads wire names case-insensitively, skips unknown properties, writes the exact wire names.
         writer.Summary($"Reads and writes {model.TypeName} with the API's property names.");
@@ -74,6 +97,67 @@ internal static class ModelEmitter
         writer.Close();
         writer.Close();
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// The base of a family reads the whole object, hands it to the member its discriminator names, and keeps what it
+    /// cannot read (a kind not described, a member that does not read) as the unknown member with the raw JSON, so one
+    /// odd item never fails the page.
+    /// </summary>
+    private static void FamilyConverter(SourceWriter writer, string typeName, FamilySpec family)
+    {
+        const string Json = "global::System.Text.Json";
+        writer.Summary($"Reads and writes {typeName} as the member its '{family.Discriminator}' names.");
+        writer.Line(Emitter.GeneratedCodeAttribute);
+        writer.Open($"internal sealed class {typeName}JsonConverter : {Json}.Serialization.JsonConverter<{typeName}>");
+        writer.Line($"public static readonly {typeName}JsonConverter Instance = new {typeName}JsonConverter();");
+        writer.Line();
+        writer.Open($"public static {typeName}? ReadValue(ref {Json}.Utf8JsonReader reader)");
+        writer.Open($"if (reader.TokenType == {Json}.JsonTokenType.Null)");
+        writer.Line("return null;");
+        writer.Close();
+        writer.Line();
+        writer.Line($"using var document = {Json}.JsonDocument.ParseValue(ref reader);");
+        writer.Line("var element = document.RootElement;");
+        writer.Line($"var kind = element.ValueKind == {Json}.JsonValueKind.Object && element.TryGetProperty({SourceWriter.Literal(family.Discriminator!)}, out var discriminator) && discriminator.ValueKind == {Json}.JsonValueKind.String ? discriminator.GetString() : null;");
+        writer.Line("var utf8 = global::System.Text.Encoding.UTF8.GetBytes(element.GetRawText());");
+        foreach (var member in family.Members)
+        {
+            writer.Line();
+            writer.Open($"if (string.Equals(kind, {SourceWriter.Literal(member.Discriminator)}, global::System.StringComparison.OrdinalIgnoreCase) && global::Defender365.Toolkit.Serialization.DefenderJson.TryReadVariant<{member.TypeName}>(utf8, {member.TypeName}JsonConverter.ReadValue, out var {Names.Parameter(member.TypeName)}))");
+            writer.Line($"return {Names.Parameter(member.TypeName)};");
+            writer.Close();
+        }
+
+        writer.Line();
+        writer.Line($"var unknown = element.ValueKind == {Json}.JsonValueKind.Object && global::Defender365.Toolkit.Serialization.DefenderJson.TryReadVariant<{family.UnknownType}>(utf8, {family.UnknownType}JsonConverter.ReadValue, out var common) ? common! : new {family.UnknownType}();");
+        writer.Line("return unknown with { Raw = element.Clone() };");
+        writer.Close();
+        writer.Line();
+        writer.Open($"public static void WriteValue({Json}.Utf8JsonWriter writer, {typeName} value)");
+        writer.Open("switch (value)");
+        foreach (var member in family.Members)
+        {
+            writer.Line($"case {member.TypeName} member:");
+            writer.Line($"    {member.TypeName}JsonConverter.WriteValue(writer, member);");
+            writer.Line("    break;");
+        }
+
+        writer.Line($"case {family.UnknownType} {{ Raw.ValueKind: not {Json}.JsonValueKind.Undefined }} unknown:");
+        writer.Line("    unknown.Raw.WriteTo(writer);");
+        writer.Line("    break;");
+        writer.Line($"case {family.UnknownType} unknown:");
+        writer.Line($"    {family.UnknownType}JsonConverter.WriteValue(writer, unknown);");
+        writer.Line("    break;");
+        writer.Line("default:");
+        writer.Line($"    throw new global::System.NotSupportedException($\"{{value.GetType().Name}} is not a {typeName} this version can write.\");");
+        writer.Close();
+        writer.Close();
+        writer.Line();
+        writer.Line($"public override {typeName}? Read(ref {Json}.Utf8JsonReader reader, global::System.Type typeToConvert, {Json}.JsonSerializerOptions options) => ReadValue(ref reader);");
+        writer.Line();
+        writer.Line($"public override void Write({Json}.Utf8JsonWriter writer, {typeName} value, {Json}.JsonSerializerOptions options) => WriteValue(writer, value);");
+        writer.Close();
     }
 
     /// <summary>Property index by wire name: UTF-8 names compared in place (no string on the exact-case path), then a case-insensitive table.</summary>

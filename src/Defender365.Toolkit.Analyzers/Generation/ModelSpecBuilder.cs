@@ -19,8 +19,20 @@ internal static class ModelSpecBuilder
         var models = new List<ModelSpec>();
         foreach (var entity in plan.Entities)
         {
-            var found = catalog.Entities.TryGetValue(entity, out var e);
-            models.Add(Model(plan, mapper, Names.Type(entity), e?.Description ?? $"The {entity} of the Defender APIs.", found ? e!.Fields : Array.Empty<CatalogField>()));
+            if (!catalog.Entities.TryGetValue(entity, out var e))
+            {
+                models.Add(Model(plan, mapper, Names.Type(entity), $"The {entity} of the Defender APIs.", Array.Empty<CatalogField>()));
+                continue;
+            }
+
+            // A member of a family reads (and is built with) its base's properties first, then its own.
+            var inherited = e.BaseType is { } baseType && catalog.Entities.TryGetValue(baseType, out var parent) ? parent.Fields : Array.Empty<CatalogField>();
+            var model = Model(plan, mapper, Names.Type(entity), e.Description ?? $"The {entity} of the Defender APIs.", inherited.Concat(e.Fields).ToArray());
+            models.Add(e.Polymorphism is { } family
+                ? model with { Family = new FamilySpec(null, 0, family.Discriminator, family.Types.Select(t => new FamilyMemberSpec(t.Key, Names.Type(t.Value))).ToEquatableArray(), Names.Type(family.UnknownType), false) }
+                : e.BaseType is { } member
+                    ? model with { Family = new FamilySpec(Names.Type(member), Model(plan, mapper, Names.Type(member), string.Empty, inherited).Properties.Count, null, EquatableArray<FamilyMemberSpec>.Empty, null, e.KeepsRaw) }
+                    : model);
         }
 
         foreach (var operation in plan.Areas.SelectMany(a => a.Operations).Where(o => o.Body is { ContentType: "application/json" }))

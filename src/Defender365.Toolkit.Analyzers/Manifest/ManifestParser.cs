@@ -23,7 +23,7 @@ internal static class ManifestParser
     public const string FileName = "defender-scopes.json";
 
     public static readonly string[] Clouds = ["Commercial", "GCC", "GCCHigh", "DoD"];
-    private static readonly string[] TopLevel = ["$schema", "namespace", "cloud", "permissions"];
+    private static readonly string[] TopLevel = ["$schema", "namespace", "cloud", "graphBeta", "permissions"];
     private static readonly string[] Kinds = ["application", "delegated"];
 
     /// <summary>Reads a manifest file for the generator: what it declares and every problem, located in <paramref name="path"/>.</summary>
@@ -55,6 +55,7 @@ internal static class ManifestParser
 
         string? ns = null;
         var cloud = "Commercial";
+        var graphBeta = false;
         var grants = new Dictionary<string, (SortedSet<string> Application, SortedSet<string> Delegated)>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var hasPermissions = false;
@@ -77,12 +78,23 @@ internal static class ManifestParser
                 case "cloud":
                     cloud = ReadCloud(context, property.Value) ?? cloud;
                     break;
+                case "graphBeta":
+                    if (property.Value is JsonLiteral { Value: bool opted })
+                    {
+                        graphBeta = opted;
+                    }
+                    else
+                    {
+                        context.Invalid(property.Value.Span, $"'graphBeta' must be true or false; found {property.Value.KindName}.");
+                    }
+
+                    break;
                 case "permissions":
                     hasPermissions = true;
                     ReadPermissions(context, property.Value, grants, cancellationToken);
                     break;
                 default:
-                    context.Invalid(property.NameSpan, $"Unknown property '{property.Name}'.{Suggest(property.Name, TopLevel)} Expected: namespace, cloud, permissions.");
+                    context.Invalid(property.NameSpan, $"Unknown property '{property.Name}'.{Suggest(property.Name, TopLevel)} Expected: namespace, cloud, graphBeta, permissions.");
                     break;
             }
         }
@@ -96,7 +108,7 @@ internal static class ManifestParser
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new ResourceGrantSpec(g.Key, g.Value.Application.ToEquatableArray(), g.Value.Delegated.ToEquatableArray()))
             .ToEquatableArray();
-        return context.Document(text, new ScopeManifestSpec(ns, cloud, resources));
+        return context.Document(text, new ScopeManifestSpec(ns, cloud, resources, graphBeta));
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace Defender365.Toolkit.Analyzers.Manifest;
 /// <param name="Namespace">The namespace for generated code, or <see langword="null"/> to derive it from the project.</param>
 /// <param name="Cloud">Commercial, GCC, GCCHigh or DoD.</param>
 /// <param name="Resources">Declared permissions per resource, ordered by resource id.</param>
-internal sealed record ScopeManifestSpec(string? Namespace, string Cloud, EquatableArray<ResourceGrantSpec> Resources);
+/// <param name="GraphBeta">Whether the project opts in to Microsoft Graph beta operations (<c>"graphBeta": true</c>).</param>
+internal sealed record ScopeManifestSpec(string? Namespace, string Cloud, EquatableArray<ResourceGrantSpec> Resources, bool GraphBeta = false);
 
 /// <summary>Declared permissions on one resource.</summary>
 /// <remarks>Immutable with structural equality, or incremental caching breaks.</remarks>

@@ -124,9 +124,43 @@ internal static class GraphHandlers
         ["lastUpdateDateTime"] = a["lastUpdateTime"]!.DeepClone(),
         ["mitreTechniques"] = a["mitreTechniques"]!.DeepClone(),
         ["comments"] = new JsonArray(),
-        ["evidence"] = new JsonArray(),
+        ["evidence"] = Evidence(a),
         ["systemTags"] = new JsonArray(),
     };
+
+    // Evidence as Graph sends it: one object per entity, each with its @odata.type first or not (the service does not
+    // promise an order), and a kind newer than the toolkit's models (clients must keep it, not fail the page).
+    private static JsonArray Evidence(JsonObject a) => new(
+        new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.security.deviceEvidence",
+            ["createdDateTime"] = a["alertCreationTime"]!.DeepClone(),
+            ["verdict"] = "suspicious",
+            ["remediationStatus"] = "none",
+            ["roles"] = new JsonArray(),
+            ["tags"] = new JsonArray(),
+            ["mdeDeviceId"] = a["machineId"]?.DeepClone(),
+            ["deviceDnsName"] = a["computerDnsName"]?.DeepClone(),
+            ["osPlatform"] = "Windows11",
+            ["rbacGroupName"] = a["rbacGroupName"]?.DeepClone(),
+        },
+        new JsonObject
+        {
+            ["verdict"] = "suspicious",
+            ["userAccount"] = new JsonObject
+            {
+                ["accountName"] = a["relatedUser"]?["userName"]?.DeepClone(),
+                ["domainName"] = a["relatedUser"]?["domainName"]?.DeepClone(),
+            },
+            ["@odata.type"] = "#microsoft.graph.security.userEvidence",
+        },
+        new JsonObject
+        {
+            ["@odata.type"] = "#microsoft.graph.security.kubernetesPodEvidence",
+            ["verdict"] = "unknown",
+            ["name"] = "payments-7d9f",
+            ["namespace"] = new JsonObject { ["name"] = "prod" },
+        });
 
     private static string? Camel(string? value) => string.IsNullOrEmpty(value) ? value : char.ToLowerInvariant(value[0]) + value[1..];
 

@@ -142,6 +142,33 @@ public static class DefenderJson
         return map;
     }
 
+    /// <summary>
+    /// Reads one member of a polymorphic family (Graph alert evidence) from its own JSON: <see langword="false"/> when it
+    /// does not read as <typeparamref name="T"/> (a value of the wrong type, a missing ID), so the caller keeps it as raw
+    /// JSON instead of failing the whole page.
+    /// </summary>
+    /// <param name="utf8">The object's JSON.</param>
+    /// <param name="read">The generated reader of the type.</param>
+    /// <param name="value">What was read, or <see langword="null"/>.</param>
+    public static bool TryReadVariant<T>(byte[] utf8, JsonItemReader<T> read, out T? value)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(utf8);
+        ArgumentNullException.ThrowIfNull(read);
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            reader.Read();
+            value = read(ref reader);
+            return value is not null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException)
+        {
+            value = null;
+            return false;
+        }
+    }
+
     /// <summary>An array, each item read by <paramref name="readItem"/>; <see langword="null"/> items are dropped.</summary>
     public static IReadOnlyList<T>? ReadList<T>(ref Utf8JsonReader reader, JsonItemReader<T> readItem)
     {

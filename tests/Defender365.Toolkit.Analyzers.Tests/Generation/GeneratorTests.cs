@@ -56,6 +56,21 @@ public sealed class GeneratorTests
         Assert.Equal("Machine.Isolate", check.GetMembers("B").OfType<IFieldSymbol>().Single().ConstantValue);
     }
 
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("\"graphBeta\": false,", false)]
+    [InlineData("\"graphBeta\": true,", true)]
+    public void Graph_beta_operations_are_generated_only_when_the_manifest_opts_in(string option, bool generated)
+    {
+        var manifest = $$"""{ "namespace": "App.Defender", {{option}} "permissions": { "Microsoft Graph": { "application": ["ThreatHunting.Read.All"] } } }""";
+        var (_, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Driver(manifest), GeneratorHarness.Compilation());
+
+        Assert.Empty(diagnostics);
+        var hunting = output.GetTypeByMetadataName("App.Defender.GraphSecurityAdvancedHuntingClient")!;
+        Assert.NotEmpty(hunting.GetMembers("RunHuntingQueryAsync"));
+        Assert.Equal(generated, hunting.GetMembers("GetRunHuntingQueryAsync").Any());
+    }
+
     [Fact]
     public void Undeclared_areas_and_operations_are_generated_but_hidden_from_IntelliSense()
     {

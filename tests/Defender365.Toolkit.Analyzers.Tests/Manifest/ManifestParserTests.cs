@@ -37,6 +37,14 @@ public sealed class ManifestParserTests
         """;
 
     [Fact]
+    public void GraphBeta_must_be_a_boolean()
+    {
+        Single("""{ "graphBeta": "yes", "permissions": {} }""", "DEF1001", "\"yes\"", "'graphBeta' must be true or false; found a string");
+        Assert.True(Parse("""{ "graphBeta": true, "permissions": {} }""").Spec!.GraphBeta);
+        Assert.False(Parse("""{ "permissions": {} }""").Spec!.GraphBeta);
+    }
+
+    [Fact]
     public void A_valid_manifest_gives_a_sorted_spec_and_no_diagnostic()
     {
         var result = Parse(Manifests.Soc);

@@ -119,6 +119,45 @@ public sealed partial class CatalogConsistencyTests
     }
 
     [Fact]
+    public void Every_polymorphic_family_names_entities_that_derive_from_it()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "defender-api-catalog.json")));
+        var entities = document.RootElement.GetProperty("entities");
+        var problems = new List<string>();
+        var families = 0;
+        foreach (var entity in entities.EnumerateObject())
+        {
+            if (entity.Value.TryGetProperty("baseType", out var baseType) && !(entities.TryGetProperty(baseType.GetString()!, out var parent) && parent.TryGetProperty("polymorphic", out _)))
+            {
+                problems.Add($"{entity.Name}: its baseType '{baseType}' is not a polymorphic entity");
+            }
+
+            if (!entity.Value.TryGetProperty("polymorphic", out var family))
+            {
+                continue;
+            }
+
+            families++;
+            var members = family.GetProperty("types").EnumerateObject().Select(t => t.Value.GetString()!).Append(family.GetProperty("unknownType").GetString()!);
+            foreach (var member in members)
+            {
+                if (!entities.TryGetProperty(member, out var derived) || derived.GetProperty("baseType").GetString() != entity.Name)
+                {
+                    problems.Add($"{entity.Name}: member '{member}' is missing or does not name it as its baseType");
+                }
+            }
+
+            if (!entities.GetProperty(family.GetProperty("unknownType").GetString()!).TryGetProperty("keepsRaw", out var raw) || !raw.GetBoolean())
+            {
+                problems.Add($"{entity.Name}: its unknown member must keep the raw JSON");
+            }
+        }
+
+        Assert.Empty(problems);
+        Assert.Equal(1, families);
+    }
+
+    [Fact]
     public void Every_implication_names_permissions_of_its_resource()
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "defender-api-catalog.json")));

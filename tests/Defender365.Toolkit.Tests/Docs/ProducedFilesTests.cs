@@ -148,6 +148,12 @@ public sealed class ProducedFilesTests
                     ["enum"] = new JsonArray(Enum.GetNames<DefenderCloud>().Select(n => (JsonNode)n).ToArray()),
                     ["default"] = "Commercial",
                 },
+                ["graphBeta"] = new JsonObject
+                {
+                    ["description"] = "Also generate the Microsoft Graph beta operations of the catalog (they change without notice). Default: false.",
+                    ["type"] = "boolean",
+                    ["default"] = false,
+                },
                 ["permissions"] = new JsonObject
                 {
                     ["description"] = "Declared permissions per resource.",

@@ -157,6 +157,52 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Graph_alert_evidence_comes_as_its_own_type_and_an_unknown_kind_is_kept_raw_without_failing_the_page()
+    {
+        var alert = await Tenant(EmulatorFixture.AllPermissionsTenantId).GraphSecurity.Alerts.ListAlertsV2Async(top: 1).FirstAsync();
+
+        var evidence = alert.Evidence!;
+        Assert.Equal(3, evidence.Count);
+        var device = Assert.IsType<GraphDeviceEvidence>(evidence[0]);
+        Assert.False(string.IsNullOrEmpty(device.DeviceDnsName));
+        Assert.Equal("suspicious", device.Verdict);
+        // The discriminator need not come first.
+        var user = Assert.IsType<GraphUserEvidence>(evidence[1]);
+        Assert.Equal("#microsoft.graph.security.userEvidence", user.OdataType);
+        Assert.True(user.UserAccount!.Value.TryGetProperty("accountName", out _));
+        var unknown = Assert.IsType<GraphUnknownEvidence>(evidence[2]);
+        Assert.Equal("#microsoft.graph.security.kubernetesPodEvidence", unknown.OdataType);
+        Assert.Equal("unknown", unknown.Verdict);
+        Assert.Equal("payments-7d9f", unknown.Raw.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Evidence_that_does_not_read_as_its_type_is_kept_raw_and_written_back_as_it_came()
+    {
+        // A device whose build number is text: the member does not read, the item is kept, the others are not affected.
+        const string json = """
+            {
+              "id": "da1", "evidence": [
+                { "@odata.type": "#microsoft.graph.security.deviceEvidence", "osBuild": "twenty-two", "deviceDnsName": "pc1" },
+                { "@odata.type": "#microsoft.graph.security.urlEvidence", "url": "https://contoso.example/a" },
+                42
+              ]
+            }
+            """;
+
+        var alert = System.Text.Json.JsonSerializer.Deserialize(json, DefenderJsonContext.GraphAlert)!;
+
+        var odd = Assert.IsType<GraphUnknownEvidence>(alert.Evidence![0]);
+        Assert.Equal("#microsoft.graph.security.deviceEvidence", odd.OdataType);
+        Assert.Equal("twenty-two", odd.Raw.GetProperty("osBuild").GetString());
+        Assert.Equal("https://contoso.example/a", Assert.IsType<GraphUrlEvidence>(alert.Evidence[1]).Url);
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, Assert.IsType<GraphUnknownEvidence>(alert.Evidence[2]).Raw.ValueKind);
+        var written = System.Text.Json.JsonSerializer.Serialize(alert, DefenderJsonContext.GraphAlert);
+        Assert.Contains("\"osBuild\":\"twenty-two\"", written, StringComparison.Ordinal);
+        Assert.Contains("\"url\":\"https://contoso.example/a\"", written, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Lists_graph_security_incidents_under_GraphSecurity()
     {
         var count = 0;

@@ -9,7 +9,8 @@ namespace Defender365.Toolkit.Analyzers.Generation.Specs;
 /// <param name="Cloud">The manifest's cloud.</param>
 /// <param name="Resources">Declared permissions per resource.</param>
 /// <param name="RequiredMembers">The project's C# has <c>required</c> members (C# 11 on).</param>
-internal sealed record GenerationSpec(string Namespace, string Cloud, EquatableArray<ResourceGrantSpec> Resources, bool RequiredMembers = false);
+/// <param name="GraphBeta">Whether Microsoft Graph beta operations are generated (the manifest's <c>graphBeta</c>).</param>
+internal sealed record GenerationSpec(string Namespace, string Cloud, EquatableArray<ResourceGrantSpec> Resources, bool RequiredMembers = false, bool GraphBeta = false);
 
 /// <summary>The manifest of the project, once several candidates were weighed, and the diagnostics to report.</summary>
 /// <remarks>Immutable with structural equality, or incremental caching breaks.</remarks>

@@ -5,8 +5,25 @@ namespace Defender365.Toolkit.Analyzers.Generation.Specs;
 /// <summary>One model record (an entity or a JSON request body) and its converter.</summary>
 /// <param name="TypeName">The record's name.</param>
 /// <param name="Summary">Its summary.</param>
-/// <param name="Properties">Its properties, one per wire name (names differing only in case are read as one).</param>
-internal sealed record ModelSpec(string TypeName, string Summary, EquatableArray<PropertySpec> Properties);
+/// <param name="Properties">Its properties, one per wire name (names differing only in case are read as one); a member of a family has its base's first.</param>
+/// <param name="Family">Its place in a polymorphic family (Graph alert evidence), or null for a plain record.</param>
+internal sealed record ModelSpec(string TypeName, string Summary, EquatableArray<PropertySpec> Properties, FamilySpec? Family = null);
+
+/// <summary>A model's place in a polymorphic family: the abstract base reads the discriminator and hands over to a member.</summary>
+/// <param name="BaseType">For a member, the base record; null for the base itself.</param>
+/// <param name="InheritedCount">For a member, how many of its properties the base declares.</param>
+/// <param name="Discriminator">For the base, the wire property that names the kind.</param>
+/// <param name="Members">For the base, each discriminator value and the member that reads it.</param>
+/// <param name="UnknownType">For the base, the member for kinds not described or not readable.</param>
+/// <param name="KeepsRaw">For the unknown member, it carries the object as raw JSON.</param>
+internal sealed record FamilySpec(string? BaseType, int InheritedCount, string? Discriminator, EquatableArray<FamilyMemberSpec> Members, string? UnknownType, bool KeepsRaw)
+{
+    public bool IsBase => BaseType is null;
+}
+
+/// <param name="Discriminator">The discriminator's value (<c>#microsoft.graph.security.deviceEvidence</c>).</param>
+/// <param name="TypeName">The member record.</param>
+internal sealed record FamilyMemberSpec(string Discriminator, string TypeName);
 
 /// <summary>One property of a model, with the code that reads and writes it.</summary>
 /// <param name="Wire">The API's name for it.</param>
