@@ -47,8 +47,16 @@ internal static class RawHttpCalls
             return literal.Token.ValueText;
         }
 
+        // Most interpolated strings are not URLs: only one that starts with text beginning "http" is assembled.
+        var contents = ((InterpolatedStringExpressionSyntax)node).Contents;
+        if (contents.Count == 0 || contents[0] is not InterpolatedStringTextSyntax first
+            || !first.TextToken.ValueText.StartsWith("http", System.StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
         var builder = new System.Text.StringBuilder();
-        foreach (var content in ((InterpolatedStringExpressionSyntax)node).Contents)
+        foreach (var content in contents)
         {
             if (content is InterpolatedStringTextSyntax text)
             {

@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Defender365.Toolkit.Analyzers.Catalog;
 using Defender365.Toolkit.Analyzers.Diagnostics;
 using Defender365.Toolkit.Analyzers.Manifest;
 using Defender365.Toolkit.Analyzers.Symbols;
-using Defender365.Toolkit.Analyzers.Syntax;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace Defender365.Toolkit.Analyzers.Rules;
 
@@ -20,10 +19,11 @@ namespace Defender365.Toolkit.Analyzers.Rules;
 /// lifecycle from the catalog (dates are data: Microsoft moves them) and never the clock, so a build stays reproducible.
 /// </summary>
 /// <remarks>
-/// Calls are found as DEF2001 finds them: generated methods by their <c>[RequiresDefenderPermission(Operation = …)]</c>,
-/// hand-written <c>HttpClient</c> calls by their URL through the catalog's path templates. Unlike DEF2001 it works without a
+/// Calls are found as DEF2001 finds them: generated methods by their <c>[RequiresDefenderPermission(Operation = …)]</c>
+/// (only methods named as the generator names them are bound: the others are passed over by name), hand-written
+/// <c>HttpClient</c> calls by their URL through the catalog's path templates. Unlike DEF2001 it works without a
 /// scope manifest (a retiring call is worth knowing about in any project); the manifest's path, when there is one, goes
-/// to the code fix. Per callback: one cached lookup per target method or URL pattern.
+/// to the code fix. Per callback: a name or URL test on syntax; binding and one cached lookup only for candidates.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
@@ -85,8 +85,9 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
             var analysis = new CompilationAnalysis(attribute, httpClient, ManifestFiles.Find(start.Options, start.CancellationToken)?.Path);
             if (attribute is not null)
             {
-                start.RegisterOperationAction(analysis.AnalyzeInvocation, OperationKind.Invocation);
-                start.RegisterOperationAction(analysis.AnalyzeMethodReference, OperationKind.MethodReference);
+                // Syntax first: a member access whose name is not a generated method of an operation with a lifecycle
+                // is passed over without binding (calls and method groups alike: both are member accesses).
+                start.RegisterSyntaxNodeAction(analysis.AnalyzeMemberAccess, SyntaxKind.SimpleMemberAccessExpression, SyntaxKind.MemberBindingExpression);
             }
 
             if (httpClient is not null)
@@ -124,6 +125,12 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
 
     private sealed class CompilationAnalysis
     {
+        // The generated method names of operations with a lifecycle: every other call is passed over by name, without
+        // reading its attributes, so a project that makes no such call pays one set lookup per invocation.
+        private static readonly HashSet<string> CandidateNames = new(
+            ApiCatalog.Instance.Operations.Where(o => o.Lifecycle is not null).Select(o => o.Name + "Async"),
+            System.StringComparer.Ordinal);
+
         private readonly INamedTypeSymbol? _attribute;
         private readonly INamedTypeSymbol? _httpClient;
         private readonly string? _manifestPath;
@@ -141,16 +148,23 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
             _manifestPath = manifestPath;
         }
 
-        public void AnalyzeInvocation(OperationAnalysisContext context)
+        public void AnalyzeMemberAccess(SyntaxNodeAnalysisContext context)
         {
-            var invocation = (IInvocationOperation)context.Operation;
-            Check(context, invocation.TargetMethod, invocation.Syntax);
-        }
+            var name = context.Node switch
+            {
+                MemberAccessExpressionSyntax member => member.Name,
+                MemberBindingExpressionSyntax binding => binding.Name,
+                _ => null,
+            };
+            if (name is null || !CandidateNames.Contains(name.Identifier.ValueText)
+                || context.SemanticModel.GetSymbolInfo(context.Node, context.CancellationToken).Symbol is not IMethodSymbol method
+                || _byMethod.GetOrAdd(method.OriginalDefinition, Read) is not { } operation
+                || Create(operation, name.GetLocation(), _manifestPath) is not { } diagnostic)
+            {
+                return;
+            }
 
-        public void AnalyzeMethodReference(OperationAnalysisContext context)
-        {
-            var reference = (IMethodReferenceOperation)context.Operation;
-            Check(context, reference.Method, reference.Syntax);
+            context.ReportDiagnostic(diagnostic);
         }
 
         public void AnalyzeRawUrl(SyntaxNodeAnalysisContext context)
@@ -164,15 +178,6 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
                 call.Method + " " + call.Url,
                 _ => OperationMatcher.Instance.Match(call.Method, call.Url)?.Operation is { Lifecycle: not null } matched ? matched : null);
             if (operation is not null && Create(operation, context.Node.GetLocation(), _manifestPath) is { } diagnostic)
-            {
-                context.ReportDiagnostic(diagnostic);
-            }
-        }
-
-        private void Check(OperationAnalysisContext context, IMethodSymbol method, SyntaxNode syntax)
-        {
-            if (_byMethod.GetOrAdd(method.OriginalDefinition, Read) is { } operation
-                && Create(operation, CallSites.NameLocation(syntax), _manifestPath) is { } diagnostic)
             {
                 context.ReportDiagnostic(diagnostic);
             }
