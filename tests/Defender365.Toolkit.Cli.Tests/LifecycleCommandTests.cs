@@ -34,16 +34,11 @@ public sealed class LifecycleCommandTests : IDisposable
         }
         """;
 
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("defender365-lifecycle-");
+    private readonly TempFolder _folder = new("defender365-lifecycle-");
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => _folder.Dispose();
 
-    private void Write(string relativePath, string text)
-    {
-        var path = Path.Combine(_folder.FullName, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-    }
+    private void Write(string relativePath, string text) => _folder.Write(relativePath, text);
 
     [Fact]
     public async Task Lists_generated_and_hand_written_calls_with_dates_replacements_and_the_manifest_change_and_writes_sarif()

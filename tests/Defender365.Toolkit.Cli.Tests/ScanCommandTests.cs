@@ -10,16 +10,11 @@ public sealed class ScanCommandTests : IDisposable
     // Shaped like a real Entra ID client secret, made up; split so this file holds no secret-shaped literal.
     private static readonly string EntraSecret = "Qm5" + "8Q~" + "u3Lx.Kd_81pWzR0v-YtNc6Bb2Ah~Xy7oP9";
 
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("defender365-scan-");
+    private readonly TempFolder _folder = new("defender365-scan-");
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => _folder.Dispose();
 
-    private void Write(string relativePath, string text)
-    {
-        var path = Path.Combine(_folder.FullName, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-    }
+    private void Write(string relativePath, string text) => _folder.Write(relativePath, text);
 
     [Fact]
     public async Task Finds_secrets_in_code_and_settings_with_positions_and_writes_sarif()

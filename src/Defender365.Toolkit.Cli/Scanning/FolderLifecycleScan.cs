@@ -6,7 +6,6 @@ using Defender365.Toolkit.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Defender365.Toolkit.Cli.Scanning;
 
@@ -33,21 +32,8 @@ internal static class FolderLifecycleScan
         var files = SourceFolder.Enumerate(folder, f => f.Extension.Equals(".cs", StringComparison.OrdinalIgnoreCase)
             || f.Name.Equals(ManifestParser.FileName, StringComparison.OrdinalIgnoreCase) || EditorConfigOptions.IsConfigFile(f.Name)).ToList();
         var configuration = await EditorConfigOptions.ReadAsync(folder, files.Where(f => EditorConfigOptions.IsConfigFile(Path.GetFileName(f))), cancellationToken).ConfigureAwait(false);
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
-        var trees = new List<SyntaxTree>();
-        var manifests = new List<AdditionalText>();
-        foreach (var path in files.Where(f => !EditorConfigOptions.IsConfigFile(Path.GetFileName(f))))
-        {
-            var text = SourceText.From(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
-            if (path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
-            {
-                trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path, cancellationToken));
-            }
-            else
-            {
-                manifests.Add(new SourceFolder.FileText(path, text));
-            }
-        }
+        var parseOptions = SourceFolder.ParseOptions;
+        var (trees, manifests) = await SourceFolder.ReadAsync(files.Where(f => !EditorConfigOptions.IsConfigFile(Path.GetFileName(f))), parseOptions, cancellationToken).ConfigureAwait(false);
 
         // The SDK's implicit usings, which most projects rely on: without them a call whose argument's type is unknown does not bind.
         trees.Add(CSharpSyntaxTree.ParseText(ImplicitUsings, parseOptions, "ImplicitUsings.g.cs", cancellationToken: cancellationToken));

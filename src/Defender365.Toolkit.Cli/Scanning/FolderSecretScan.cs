@@ -3,7 +3,6 @@ using Defender365.Toolkit.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Defender365.Toolkit.Cli.Scanning;
 
@@ -25,21 +24,7 @@ internal static class FolderSecretScan
             ? Enumerate(folder).ToList()
             : [file.FullName, .. folder.EnumerateFiles().Where(f => EditorConfigOptions.IsConfigFile(f.Name)).Select(f => f.FullName)];
         var configuration = await EditorConfigOptions.ReadAsync(folder, files.Where(f => EditorConfigOptions.IsConfigFile(Path.GetFileName(f))), cancellationToken).ConfigureAwait(false);
-        var trees = new List<SyntaxTree>();
-        var additional = new List<AdditionalText>();
-        var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
-        foreach (var path in files.Where(f => !EditorConfigOptions.IsConfigFile(Path.GetFileName(f))))
-        {
-            var text = SourceText.From(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
-            if (path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
-            {
-                trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path, cancellationToken));
-            }
-            else
-            {
-                additional.Add(new SourceFolder.FileText(path, text));
-            }
-        }
+        var (trees, additional) = await SourceFolder.ReadAsync(files.Where(f => !EditorConfigOptions.IsConfigFile(Path.GetFileName(f))), SourceFolder.ParseOptions, cancellationToken).ConfigureAwait(false);
 
         var compilation = CSharpCompilation.Create("scan", trees, SourceFolder.References, configuration.Apply(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)));
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new HardcodedSecretAnalyzer(), new SecretInFileAnalyzer(), new SecretInCommentAnalyzer());

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 
 namespace Defender365.Toolkit.Cli.Scanning;
@@ -31,6 +32,30 @@ internal static class SourceFolder
                 }
             }
         }
+    }
+
+    /// <summary>The language version a scan parses with: the newest, so no project's syntax is refused.</summary>
+    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Preview);
+
+    /// <summary>Reads the files: C# files parsed into syntax trees, the others as additional files.</summary>
+    public static async Task<(List<SyntaxTree> Trees, List<AdditionalText> Additional)> ReadAsync(IEnumerable<string> paths, CSharpParseOptions parseOptions, CancellationToken cancellationToken)
+    {
+        var trees = new List<SyntaxTree>();
+        var additional = new List<AdditionalText>();
+        foreach (var path in paths)
+        {
+            var text = SourceText.From(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+            if (path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+            {
+                trees.Add(CSharpSyntaxTree.ParseText(text, parseOptions, path, cancellationToken));
+            }
+            else
+            {
+                additional.Add(new FileText(path, text));
+            }
+        }
+
+        return (trees, additional);
     }
 
     /// <summary>
