@@ -117,6 +117,25 @@ public sealed class LifecycleCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_malformed_manifest_does_not_stop_the_scan_of_hand_written_calls()
+    {
+        Write("defender-scopes.json", """{ "permissions": { "Microsoft Threat Protection": { "application": ["AdvancedHunting.Read.All" """);
+        Write("Raw.cs", """
+            public sealed class Raw
+            {
+                public Task Run(HttpClient http) => http.PostAsync("https://api.security.microsoft.com/api/advancedhunting/run", null);
+            }
+            """);
+
+        var result = await Tool.RunAsync(["lifecycle", _folder.FullName]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("RunAdvancedHuntingQuery", result.Output, StringComparison.Ordinal);
+        // Nothing is declared in a manifest that cannot be read, so nothing is offered for removal.
+        Assert.DoesNotContain("then remove", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_path_is_a_usage_error()
     {
         var result = await Tool.RunAsync(["lifecycle", Path.Combine(_folder.FullName, "nowhere")]);

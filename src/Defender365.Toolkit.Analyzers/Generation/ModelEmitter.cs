@@ -91,9 +91,7 @@ internal static class ModelEmitter
         writer.Line("writer.WriteEndObject();");
         writer.Close();
         writer.Line();
-        writer.Line($"public override {model.TypeName}? Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options) => ReadValue(ref reader);");
-        writer.Line();
-        writer.Line($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, {model.TypeName} value, global::System.Text.Json.JsonSerializerOptions options) => WriteValue(writer, value);");
+        ConverterOverrides(writer, model.TypeName);
         writer.Close();
         writer.Close();
         return writer.ToString();
@@ -154,10 +152,16 @@ internal static class ModelEmitter
         writer.Close();
         writer.Close();
         writer.Line();
-        writer.Line($"public override {typeName}? Read(ref {Json}.Utf8JsonReader reader, global::System.Type typeToConvert, {Json}.JsonSerializerOptions options) => ReadValue(ref reader);");
-        writer.Line();
-        writer.Line($"public override void Write({Json}.Utf8JsonWriter writer, {typeName} value, {Json}.JsonSerializerOptions options) => WriteValue(writer, value);");
+        ConverterOverrides(writer, typeName);
         writer.Close();
+    }
+
+    // The JsonConverter overrides, delegating to the static ReadValue/WriteValue the other converters call directly.
+    private static void ConverterOverrides(SourceWriter writer, string typeName)
+    {
+        writer.Line($"public override {typeName}? Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options) => ReadValue(ref reader);");
+        writer.Line();
+        writer.Line($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, {typeName} value, global::System.Text.Json.JsonSerializerOptions options) => WriteValue(writer, value);");
     }
 
     /// <summary>Property index by wire name: UTF-8 names compared in place (no string on the exact-case path), then a case-insensitive table.</summary>

@@ -31,7 +31,7 @@ internal static class ModelSpecBuilder
             models.Add(e.Polymorphism is { } family
                 ? model with { Family = new FamilySpec(null, 0, family.Discriminator, family.Types.Select(t => new FamilyMemberSpec(t.Key, Names.Type(t.Value))).ToEquatableArray(), Names.Type(family.UnknownType), false) }
                 : e.BaseType is { } member
-                    ? model with { Family = new FamilySpec(Names.Type(member), Model(plan, mapper, Names.Type(member), string.Empty, inherited).Properties.Count, null, EquatableArray<FamilyMemberSpec>.Empty, null, e.KeepsRaw) }
+                    ? model with { Family = new FamilySpec(Names.Type(member), WireNames(inherited), null, EquatableArray<FamilyMemberSpec>.Empty, null, e.KeepsRaw) }
                     : model);
         }
 
@@ -54,6 +54,9 @@ internal static class ModelSpecBuilder
             return new EnumSpec(typeName, members.ToEquatableArray());
         })
         .ToEquatableArray();
+
+    // How many properties the fields make: one per wire name, names differing only in case read as one (as Model does).
+    private static int WireNames(IReadOnlyList<CatalogField> fields) => fields.Select(f => f.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count();
 
     private static ModelSpec Model(GenerationPlan plan, TypeMapper mapper, string typeName, string summary, IReadOnlyList<CatalogField> fields)
     {

@@ -82,7 +82,9 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var analysis = new CompilationAnalysis(attribute, httpClient, ManifestFiles.Find(start.Options, start.CancellationToken)?.Path);
+            // DEF5002 is off unless a setting turns it on: then the ~120 at-risk operations need no binding at all.
+            var atRisk = RuleSettings.IsEnabled(start.Compilation, AtRiskRule, start.CancellationToken);
+            var analysis = new CompilationAnalysis(attribute, httpClient, ManifestFiles.Find(start.Options, start.CancellationToken)?.Path, atRisk);
             if (attribute is not null)
             {
                 // Syntax first: a member access whose name is not a generated method of an operation with a lifecycle
@@ -125,11 +127,14 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
 
     private sealed class CompilationAnalysis
     {
-        // The generated method names of operations with a lifecycle: every other call is passed over by name, without
-        // reading its attributes, so a project that makes no such call pays one set lookup per invocation.
-        private static readonly HashSet<string> CandidateNames = new(
-            ApiCatalog.Instance.Operations.Where(o => o.Lifecycle is not null).Select(o => o.Name + "Async"),
-            System.StringComparer.Ordinal);
+        // The generated method names of operations with a lifecycle (with DEF5002 off, only retiring and retired ones):
+        // every other member access is passed over by name, without binding, so a project that makes no such call pays
+        // one set lookup per member access.
+        private static readonly HashSet<string> RetiringNames = Names(o => o.Lifecycle is { Status: not LifecycleStatus.AtRisk });
+        private static readonly HashSet<string> AllNames = Names(o => o.Lifecycle is not null);
+
+        private readonly HashSet<string> _candidateNames;
+        private readonly bool _atRisk;
 
         private readonly INamedTypeSymbol? _attribute;
         private readonly INamedTypeSymbol? _httpClient;
@@ -141,12 +146,21 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
         // "METHOD url-pattern" → the operation it calls, if that operation has a lifecycle.
         private readonly ConcurrentDictionary<string, CatalogOperation?> _byUrl = new();
 
-        public CompilationAnalysis(INamedTypeSymbol? attribute, INamedTypeSymbol? httpClient, string? manifestPath)
+        public CompilationAnalysis(INamedTypeSymbol? attribute, INamedTypeSymbol? httpClient, string? manifestPath, bool atRisk)
         {
             _attribute = attribute;
             _httpClient = httpClient;
             _manifestPath = manifestPath;
+            _atRisk = atRisk;
+            _candidateNames = atRisk ? AllNames : RetiringNames;
         }
+
+        private static HashSet<string> Names(System.Func<CatalogOperation, bool> which) =>
+            new(ApiCatalog.Instance.Operations.Where(which).Select(o => o.Name + "Async"), System.StringComparer.Ordinal);
+
+        // An operation whose calls are reported here: retiring or retired, or at risk while DEF5002 is on.
+        private CatalogOperation? Reported(CatalogOperation? operation) =>
+            operation?.Lifecycle is { } lifecycle && (_atRisk || lifecycle.Status != LifecycleStatus.AtRisk) ? operation : null;
 
         public void AnalyzeMemberAccess(SyntaxNodeAnalysisContext context)
         {
@@ -156,7 +170,7 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
                 MemberBindingExpressionSyntax binding => binding.Name,
                 _ => null,
             };
-            if (name is null || !CandidateNames.Contains(name.Identifier.ValueText)
+            if (name is null || !_candidateNames.Contains(name.Identifier.ValueText)
                 || context.SemanticModel.GetSymbolInfo(context.Node, context.CancellationToken).Symbol is not IMethodSymbol method
                 || _byMethod.GetOrAdd(method.OriginalDefinition, Read) is not { } operation
                 || Create(operation, name.GetLocation(), _manifestPath) is not { } diagnostic)
@@ -176,7 +190,7 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
 
             var operation = _byUrl.GetOrAdd(
                 call.Method + " " + call.Url,
-                _ => OperationMatcher.Instance.Match(call.Method, call.Url)?.Operation is { Lifecycle: not null } matched ? matched : null);
+                _ => Reported(OperationMatcher.Instance.Match(call.Method, call.Url)?.Operation));
             if (operation is not null && Create(operation, context.Node.GetLocation(), _manifestPath) is { } diagnostic)
             {
                 context.ReportDiagnostic(diagnostic);
@@ -190,7 +204,7 @@ public sealed class RetiringOperationAnalyzer : DiagnosticAnalyzer
                 if (SymbolEqualityComparer.Default.Equals(data.AttributeClass, _attribute)
                     && data.NamedArguments.FirstOrDefault(a => a.Key == "Operation").Value.Value is string id)
                 {
-                    return ApiCatalog.Instance.FindOperation(id) is { Lifecycle: not null } operation ? operation : null;
+                    return Reported(ApiCatalog.Instance.FindOperation(id));
                 }
             }
 

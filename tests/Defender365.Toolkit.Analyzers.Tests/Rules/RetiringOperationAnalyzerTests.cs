@@ -1,5 +1,7 @@
 using Defender365.Toolkit.Analyzers.Rules;
 using Defender365.Toolkit.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace Defender365.Toolkit.Analyzers.Tests.Rules;
@@ -96,7 +98,28 @@ public sealed class RetiringOperationAnalyzerTests
     {
         Assert.False(RetiringOperationAnalyzer.AtRiskRule.IsEnabledByDefault);
         Assert.True(RetiringOperationAnalyzer.Rule.IsEnabledByDefault);
-        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, RetiringOperationAnalyzer.Rule.DefaultSeverity);
+        Assert.Equal(DiagnosticSeverity.Warning, RetiringOperationAnalyzer.Rule.DefaultSeverity);
+    }
+
+    // Outside the test framework (which turns every rule on): what a build with default settings, and with DEF5002 set in
+    // the project, reports. The analyzer skips at-risk operations entirely while DEF5002 is off.
+    [Theory]
+    [InlineData(null, new[] { "DEF5001" })]
+    [InlineData(ReportDiagnostic.Info, new[] { "DEF5001", "DEF5002" })]
+    [InlineData(ReportDiagnostic.Suppress, new[] { "DEF5001" })]
+    public async Task DEF5002_is_off_unless_a_setting_turns_it_on(ReportDiagnostic? atRisk, string[] expected)
+    {
+        var compilation = GeneratorHarness.Compilation("""
+            class App { void Run(Clients c) { c.ListMachinesAsync(); c.RunAdvancedHuntingQueryAsync("x"); } }
+            """).AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(Api, GeneratorHarness.ParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp10), path: "/project/Api.cs"));
+        if (atRisk is { } setting)
+        {
+            compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions([new KeyValuePair<string, ReportDiagnostic>("DEF5002", setting)]));
+        }
+
+        var diagnostics = await compilation.WithAnalyzers([new RetiringOperationAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+        Assert.Equal(expected, diagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -122,11 +145,11 @@ public sealed class RetiringOperationAnalyzerTests
             }
             """, Api).WithToolkit().WithGlobalConfig(AtRiskOn)
             .Expect(
-                new DiagnosticResult(RetiringOperationAnalyzer.AtRiskRule).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithLocation(0).WithArguments(
+                new DiagnosticResult(RetiringOperationAnalyzer.AtRiskRule).WithSeverity(DiagnosticSeverity.Info).WithLocation(0).WithArguments(
                     "ListMachines",
                     "is at risk of retirement, with no date announced",
                     "Message Center MC1220762 is worded as retiring the Defender for Endpoint and Defender XDR APIs by 2027-02-01, while the pages that cite it name only advanced hunting; Microsoft Graph offers no replacement for this operation yet."),
-                new DiagnosticResult(RetiringOperationAnalyzer.AtRiskRule).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithLocation(1).WithArguments(
+                new DiagnosticResult(RetiringOperationAnalyzer.AtRiskRule).WithSeverity(DiagnosticSeverity.Info).WithLocation(1).WithArguments(
                     "UpdateIncident",
                     "is at risk of retirement, with no date announced",
                     "use GraphSecurity.UpdateIncident instead, which needs SecurityIncident.ReadWrite.All on Microsoft Graph. The Graph operation identifies items by string, spells enum values in camelCase and pages with @odata.nextLink."))
