@@ -91,6 +91,11 @@ internal sealed class ApiEndpoint
             }
         }
 
+        if (graph && body is not null && operation.Body is { } shape && GraphBodyShape.FindUndefined(shape, body) is { } undefined)
+        {
+            return ApiRequest.Error(http, graph, 400, "BadRequest", $"The property '{undefined.Path}' does not exist on type '{undefined.Type}'. Make sure to only use property names that are defined by the type.");
+        }
+
         var request = new ApiRequest(http, _state, operation, found.PathValues, tenantId!, appId!, body, form);
         try
         {

@@ -59,6 +59,16 @@ internal sealed class ApiRequest
     public IResult Ok(JsonNode value, int? status = null) =>
         Results.Text(value.ToJsonString(), "application/json; odata.metadata=minimal", statusCode: status ?? Operation.SuccessStatus);
 
+    /// <summary>404 for an entity the path names and the tenant does not have, in the API's error shape.</summary>
+    public IResult NotFound(string what, string id) => Error(404, IsGraph ? "NotFound" : "ResourceNotFound", $"{what} {id} was not found.");
+
+    /// <summary>400 for a request body the service refuses, in the API's error shape.</summary>
+    public IResult BadRequest(string message) => Error(400, IsGraph ? "BadRequest" : "InvalidRequestBody", message);
+
+    /// <summary>A whole collection in one answer (no paging), as Graph returns a navigation property such as comments.</summary>
+    public IResult Values(IEnumerable<JsonNode?> items, string entitySet) =>
+        Ok(new JsonObject { ["@odata.context"] = Context(entitySet), ["value"] = new JsonArray(items.Select(i => i?.DeepClone()).ToArray()) });
+
     public IResult NoContent() => Results.StatusCode(Operation.SuccessStatus == 200 ? 204 : Operation.SuccessStatus);
 
     public IResult Error(int status, string code, string message) => Error(Http, IsGraph, status, code, message);
@@ -162,6 +172,9 @@ internal sealed class ApiRequest
     /// <summary>Reads a case-sensitive body field, as the service does (a wrong case is a missing parameter).</summary>
     public string? BodyString(string name) =>
         Body is not null && Body.TryGetPropertyValue(name, out var node) && node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>Reads a body field that must be a JSON object (a nested entity), or null.</summary>
+    public JsonObject? BodyObject(string name) => Body is not null && Body.TryGetPropertyValue(name, out var node) ? node as JsonObject : null;
 
     public static JsonObject? ParseBody(string text)
     {

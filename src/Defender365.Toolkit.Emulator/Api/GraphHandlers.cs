@@ -6,7 +6,8 @@ namespace Defender365.Toolkit.Emulator.Api;
 
 /// <summary>
 /// Microsoft Graph security incidents and alerts (v2), projected from the same tenant data as the Defender APIs:
-/// camelCase enum values, string ids, <c>@odata.nextLink</c> paging with <c>$top</c> at most 50.
+/// camelCase enum values, string ids, <c>@odata.nextLink</c> paging with <c>$top</c> at most 50. Updates and comments
+/// made through Graph are seen through the Defender APIs and the other way round, as in the service.
 /// </summary>
 internal static class GraphHandlers
 {
@@ -23,7 +24,7 @@ internal static class GraphHandlers
         {
             lock (r.Data.Gate)
             {
-                return FindIncident(r) is { } incident ? r.Ok(Incident(r, incident)) : r.Error(404, "NotFound", $"Incident {r.PathValue("incidentId")} was not found.");
+                return FindIncident(r) is { } incident ? r.Ok(Incident(r, incident)) : r.NotFound("Incident", r.PathValue("incidentId"));
             }
         };
         handlers["GraphSecurity.UpdateIncident"] = r =>
@@ -32,7 +33,7 @@ internal static class GraphHandlers
             {
                 if (FindIncident(r) is not { } incident)
                 {
-                    return r.Error(404, "NotFound", $"Incident {r.PathValue("incidentId")} was not found.");
+                    return r.NotFound("Incident", r.PathValue("incidentId"));
                 }
 
                 if (r.BodyString("status") is { } status)
@@ -59,6 +60,15 @@ internal static class GraphHandlers
                 return r.Ok(Incident(r, incident));
             }
         };
+        handlers["GraphSecurity.CreateIncidentComment"] = r =>
+        {
+            lock (r.Data.Gate)
+            {
+                return FindIncident(r) is { } incident
+                    ? AddComment(r, incident, "security/incidents/comments")
+                    : r.NotFound("Incident", r.PathValue("incidentId"));
+            }
+        };
         handlers["GraphSecurity.ListAlertsV2"] = r =>
         {
             lock (r.Data.Gate)
@@ -70,11 +80,73 @@ internal static class GraphHandlers
         {
             lock (r.Data.Gate)
             {
-                var alert = r.Data.Alerts.FirstOrDefault(a => a["id"]!.GetValue<string>() == r.PathValue("alertId"));
-                return alert is null ? r.Error(404, "NotFound", $"Alert {r.PathValue("alertId")} was not found.") : r.Ok(Alert(r, alert));
+                return FindAlert(r) is { } alert ? r.Ok(Alert(r, alert)) : r.NotFound("Alert", r.PathValue("alertId"));
+            }
+        };
+        handlers["GraphSecurity.UpdateAlertV2"] = r =>
+        {
+            lock (r.Data.Gate)
+            {
+                if (FindAlert(r) is not { } alert)
+                {
+                    return r.NotFound("Alert", r.PathValue("alertId"));
+                }
+
+                foreach (var field in (string[])["status", "classification", "determination"])
+                {
+                    if (r.BodyString(field) is { } value)
+                    {
+                        alert[field] = Pascal(value);
+                    }
+                }
+
+                if (r.Body?.ContainsKey("assignedTo") == true)
+                {
+                    alert["assignedTo"] = r.Body["assignedTo"]?.DeepClone();
+                }
+
+                alert["lastUpdateTime"] = DataSeeder.Iso(r.Now);
+                return r.Ok(Alert(r, alert));
+            }
+        };
+        handlers["GraphSecurity.CreateAlertComment"] = r =>
+        {
+            lock (r.Data.Gate)
+            {
+                return FindAlert(r) is { } alert ? AddComment(r, alert, "security/alerts_v2/comments") : r.NotFound("Alert", r.PathValue("alertId"));
             }
         };
     }
+
+    private static JsonObject? FindAlert(ApiRequest r) => r.Data.Alerts.FirstOrDefault(a => a["id"]!.GetValue<string>() == r.PathValue("alertId"));
+
+    // Graph answers a new comment with all the entity's comments; they are stored as the Defender APIs keep them.
+    private static IResult AddComment(ApiRequest r, JsonObject entity, string entitySet)
+    {
+        if (string.IsNullOrWhiteSpace(r.BodyString("comment")))
+        {
+            return r.BadRequest("The 'comment' property is required.");
+        }
+
+        var comments = (JsonArray)entity["comments"]!;
+        comments.Add(new JsonObject { ["comment"] = r.BodyString("comment"), ["createdBy"] = r.AppId, ["createdTime"] = DataSeeder.Iso(r.Now) });
+        entity["lastUpdateTime"] = DataSeeder.Iso(r.Now);
+        return r.Values(Comments(r, entity), entitySet);
+    }
+
+    private static JsonArray Comments(ApiRequest r, JsonObject entity) => new(((JsonArray)entity["comments"]!)
+        .OfType<JsonObject>()
+        .Select(c => (JsonNode)new JsonObject
+        {
+            ["comment"] = c["comment"]?.DeepClone(),
+            ["createdByDisplayName"] = DisplayName(r, c["createdBy"]?.GetValue<string>()),
+            ["createdDateTime"] = c["createdTime"]?.DeepClone(),
+        })
+        .ToArray());
+
+    // Graph shows who wrote a comment by name: the app's display name when an app did, else the sign-in name stored.
+    private static string? DisplayName(ApiRequest r, string? createdBy) =>
+        r.State.Options.Apps.FirstOrDefault(a => string.Equals(a.ClientId, createdBy, StringComparison.OrdinalIgnoreCase))?.DisplayName ?? createdBy;
 
     private static JsonObject? FindIncident(ApiRequest r) =>
         long.TryParse(r.PathValue("incidentId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
@@ -97,7 +169,7 @@ internal static class GraphHandlers
             ["status"] = Camel(i["status"]?.GetValue<string>()),
             ["severity"] = Camel(i["severity"]?.GetValue<string>()),
             ["customTags"] = i["tags"]!.DeepClone(),
-            ["comments"] = new JsonArray(),
+            ["comments"] = Comments(r, i),
             ["systemTags"] = new JsonArray(),
             ["description"] = null,
             ["redirectIncidentId"] = null,
@@ -123,7 +195,8 @@ internal static class GraphHandlers
         ["createdDateTime"] = a["alertCreationTime"]!.DeepClone(),
         ["lastUpdateDateTime"] = a["lastUpdateTime"]!.DeepClone(),
         ["mitreTechniques"] = a["mitreTechniques"]!.DeepClone(),
-        ["comments"] = new JsonArray(),
+        ["assignedTo"] = a["assignedTo"]?.DeepClone(),
+        ["comments"] = Comments(r, a),
         ["evidence"] = Evidence(a),
         ["systemTags"] = new JsonArray(),
     };

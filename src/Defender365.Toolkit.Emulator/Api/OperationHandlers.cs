@@ -3,8 +3,8 @@ namespace Defender365.Toolkit.Emulator.Api;
 
 /// <summary>
 /// Which handler serves which operation. Operations with stateful behaviour (incidents, alerts, machines, machine
-/// actions, indicators, the live response library, hunting, Graph incidents and alerts) have their own; every other catalog operation gets a
-/// response shaped from its catalog entity (<see cref="SampleResponses"/>).
+/// actions, indicators, the live response library, hunting, and the Graph security operations) have their own; every
+/// other catalog operation gets a response shaped from its catalog entity (<see cref="SampleResponses"/>).
 /// </summary>
 internal sealed class OperationHandlers
 {
@@ -20,6 +20,11 @@ internal sealed class OperationHandlers
         LibraryHandlers.Register(_handlers);
         HuntingHandlers.Register(_handlers);
         GraphHandlers.Register(_handlers);
+        GraphDetectionRuleHandlers.Register(_handlers);
+        GraphSecureScoreHandlers.Register(_handlers);
+        GraphThreatIntelligenceHandlers.Register(_handlers);
+        GraphIdentityHandlers.Register(_handlers);
+        GraphCustomerHandlers.Register(_handlers);
     }
 
     public Task<IResult> HandleAsync(ApiRequest request) =>

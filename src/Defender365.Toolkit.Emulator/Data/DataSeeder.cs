@@ -162,6 +162,8 @@ internal static class DataSeeder
             });
         }
 
+        var domain = options.Tenants.FirstOrDefault(t => t.Matches(tenantId))?.Domain ?? $"{prefix.ToLowerInvariant()}.example";
+        GraphSecuritySeeder.Seed(data, tenantId, options, domain);
         return data;
     }
 
@@ -181,7 +183,8 @@ internal static class DataSeeder
         return new Guid(bytes).ToString();
     }
 
-    private static int StableHash(string text)
+    /// <summary>A hash that is the same in every process (unlike <see cref="string.GetHashCode()"/>), for seeds.</summary>
+    public static int StableHash(string text)
     {
         var hash = 17;
         foreach (var c in text.ToLowerInvariant())

@@ -16,6 +16,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
     /// <summary>A tenant whose admin consented to every application permission of every resource.</summary>
     public const string AllPermissionsTenantId = "3e6a1f0c-5b7d-4c2e-9a8f-1d0b2c3e4f5a";
 
+    /// <summary>A second tenant consented to every application permission, so per-tenant data is compared like with like.</summary>
+    public const string SecondAllPermissionsTenantId = "5c1d9e2a-7b3f-4e6d-8a0c-2f4b6d8e0a1c";
+
     /// <summary>A tenant that exists but where the app has no service principal (never consented).</summary>
     public const string UnconsentedTenantId = "6d5c4b3a-2e1f-4a0b-8c7d-9e8f7a6b5c4d";
 
@@ -38,10 +41,12 @@ public sealed class EmulatorFixture : IAsyncLifetime
         options.IncidentsPerTenant = 57;
         // Long enough that a duplicate sent right after the first action still finds it running on a loaded machine.
         options.MachineActionDuration = TimeSpan.FromSeconds(3);
-        var all = options.AddTenant(AllPermissionsTenantId, "All permissions");
-        foreach (var resource in DefenderCatalog.Default.Resources)
+        foreach (var all in new[] { options.AddTenant(AllPermissionsTenantId, "All permissions"), options.AddTenant(SecondAllPermissionsTenantId, "All permissions too") })
         {
-            all.Consent(EmulatorOptions.DemoClientId, resource.Id, resource.Permissions.Where(p => p.Kind == DefenderPermissionKind.Application).Select(p => p.Name).ToArray());
+            foreach (var resource in DefenderCatalog.Default.Resources)
+            {
+                all.Consent(EmulatorOptions.DemoClientId, resource.Id, resource.Permissions.Where(p => p.Kind == DefenderPermissionKind.Application).Select(p => p.Name).ToArray());
+            }
         }
 
         options.AddTenant(UnconsentedTenantId, "Never consented");
