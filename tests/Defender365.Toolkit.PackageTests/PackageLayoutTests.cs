@@ -66,6 +66,7 @@ public sealed class PackageLayoutTests(PackageFixture package)
         Assert.Equal(
             [
                 "Azure.Core",
+                "Microsoft.Extensions.Caching.Abstractions",
                 "Microsoft.Extensions.Configuration.Binder",
                 "Microsoft.Extensions.DependencyInjection.Abstractions",
                 "Microsoft.Extensions.Http",

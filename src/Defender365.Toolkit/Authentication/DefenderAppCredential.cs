@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
+using Defender365.Toolkit.Authentication.SharedCache;
 using Defender365.Toolkit.Authorization;
 using Defender365.Toolkit.Catalog;
 using Defender365.Toolkit.Diagnostics;
@@ -30,6 +31,8 @@ public sealed class DefenderAppCredential : TokenCredential, IRefreshableTokenCr
     [DebuggerBrowsable(DebuggerBrowsableState.Never)]
     private readonly MsalAppClient _msal;
     private readonly TenantTokenCache _cache;
+    private readonly DefenderSharedTokenCache? _shared;
+    private readonly TimeSpan _refreshMargin;
     private readonly HashSet<string> _allowedTenants;
     private readonly bool _allowAnyTenant;
     private readonly string _kind;
@@ -61,6 +64,8 @@ public sealed class DefenderAppCredential : TokenCredential, IRefreshableTokenCr
         _allowAnyTenant = options.AllowedTenants.Contains("*");
         _allowedTenants = new HashSet<string>(options.AllowedTenants.Where(t => t != "*"), StringComparer.OrdinalIgnoreCase);
         _cache = new TenantTokenCache(options.TimeProvider, options.RefreshMargin);
+        _shared = options.SharedTokenCache;
+        _refreshMargin = options.RefreshMargin;
         _logger = options.LoggerFactory?.CreateLogger(DefenderLog.AuthenticationCategory) ?? NullLogger.Instance;
         _msal = msal(AuthorityHost, options);
     }
@@ -255,8 +260,27 @@ public sealed class DefenderAppCredential : TokenCredential, IRefreshableTokenCr
         return await _cache.GetOrAcquireAsync(key, RequestTokenAsync, cancellationToken).ConfigureAwait(false);
     }
 
-    // Traced, timed and logged here, where the token service is called; a token from the cache is only counted.
-    private async Task<AccessToken> RequestTokenAsync(TokenKey key, bool forceRefresh)
+    // One token for the key when this process has none valid: from the shared cache when there is one (and the token
+    // in hand was not refused), else from the token service, once for all instances when the shared cache has leases.
+    private async Task<AccessToken> RequestTokenAsync(TokenKey key, TokenStaleness staleness)
+    {
+        var forceRefresh = staleness != TokenStaleness.None;
+        if (_shared is null)
+        {
+            return await RequestTracedAsync(key, forceRefresh).ConfigureAwait(false);
+        }
+
+        var (token, shared) = await _shared.GetOrAcquireAsync(ClientId, key, readShared: staleness != TokenStaleness.Refused, _refreshMargin, () => RequestTracedAsync(key, forceRefresh)).ConfigureAwait(false);
+        if (shared)
+        {
+            DefenderTelemetry.TokenHandedOut(key.TenantId, key.Scope, "shared");
+        }
+
+        return token;
+    }
+
+    // Traced, timed and logged here, where the token service is called; a token from a cache is only counted.
+    private async Task<AccessToken> RequestTracedAsync(TokenKey key, bool forceRefresh)
     {
         using var activity = DefenderTelemetry.Source.StartActivity("Defender365 token", ActivityKind.Client);
         activity?.SetTag("tenant", key.TenantId);

@@ -1,3 +1,4 @@
+using Defender365.Toolkit.Authentication.SharedCache;
 using Defender365.Toolkit.Catalog;
 using Microsoft.Extensions.Logging;
 using Microsoft.Identity.Client;
@@ -49,6 +50,13 @@ public sealed class DefenderAppCredentialOptions
     /// scope, expiry, AADSTS codes, never the token or the secret. Default: none. Set by <c>AddDefenderClient</c>.
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// A token cache shared by the app's instances (Redis, usually), under this process's own: a tenant's token is then
+    /// requested once for all instances. Default: none, each instance asks for its own. <c>AddDefenderRedis</c> of
+    /// <c>Defender365.Toolkit.Redis</c> sets it up.
+    /// </summary>
+    public DefenderSharedTokenCache? SharedTokenCache { get; set; }
 
     /// <summary>The clock the token cache uses for expiry. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

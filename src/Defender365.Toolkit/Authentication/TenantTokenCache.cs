@@ -56,9 +56,9 @@ internal sealed class TenantTokenCache
     /// acquisition is not tied to any one caller's cancellation; each caller stops waiting when its own token fires.
     /// </summary>
     /// <param name="key">Tenant and scope.</param>
-    /// <param name="acquire">Fetches a token; its argument says whether a cached token is known to be stale (force a refresh).</param>
+    /// <param name="acquire">Fetches a token; its argument says whether the key had a token that expired or was refused.</param>
     /// <param name="cancellationToken">Stops this caller's wait.</param>
-    public Task<AccessToken> GetOrAcquireAsync(TokenKey key, Func<TokenKey, bool, Task<AccessToken>> acquire, CancellationToken cancellationToken)
+    public Task<AccessToken> GetOrAcquireAsync(TokenKey key, Func<TokenKey, TokenStaleness, Task<AccessToken>> acquire, CancellationToken cancellationToken)
     {
         if (TryGet(key, out var cached))
         {
@@ -127,15 +127,16 @@ internal sealed class TenantTokenCache
         return true;
     }
 
-    private async Task RunAsync(TokenKey key, Func<TokenKey, bool, Task<AccessToken>> acquire, TaskCompletionSource<AccessToken> completion)
+    private async Task RunAsync(TokenKey key, Func<TokenKey, TokenStaleness, Task<AccessToken>> acquire, TaskCompletionSource<AccessToken> completion)
     {
         try
         {
-            // A key we have seen before but that missed is stale (expired by our clock or invalidated): MSAL's cache
-            // would hand back the same token, so ask the token service.
+            // A key we have seen before but that missed is stale (expired by our clock, or invalidated because the
+            // service refused it): MSAL's cache would hand back the same token, so the token service is asked.
             var tenants = GetOrAddScope(key.Scope).Tenants;
             var stale = tenants.TryGetValue(key.TenantId, out var previous);
-            var token = await acquire(key, stale).ConfigureAwait(false);
+            var staleness = !stale ? TokenStaleness.None : previous.RefreshAt == long.MinValue ? TokenStaleness.Refused : TokenStaleness.Expired;
+            var token = await acquire(key, staleness).ConfigureAwait(false);
             var validFor = token.ExpiresOn - _margin - _time.GetUtcNow();
             if (validFor > TimeSpan.Zero)
             {
@@ -214,6 +215,19 @@ internal sealed class TenantTokenCache
         // entries, and no spelling of one tenant can ever return another tenant's token.
         public ConcurrentDictionary<string, Entry> Tenants { get; } = new();
     }
+}
+
+/// <summary>What became of the token a key had before a new one is acquired.</summary>
+internal enum TokenStaleness
+{
+    /// <summary>The key never had a token in this process.</summary>
+    None,
+
+    /// <summary>Its token reached the refresh margin.</summary>
+    Expired,
+
+    /// <summary>Its token was refused by a service or forgotten on request (<see cref="TenantTokenCache.Invalidate"/>): a copy of it elsewhere is no better.</summary>
+    Refused,
 }
 
 /// <summary>Cache key: tenant and scope.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Azure.Core.Pipeline;
 using Defender365.Toolkit.Authentication;
+using Defender365.Toolkit.Authentication.SharedCache;
 using Defender365.Toolkit.Catalog;
 using Defender365.Toolkit.DependencyInjection;
 using Defender365.Toolkit.Diagnostics;
@@ -76,6 +77,7 @@ public static class DefenderServiceCollectionExtensions
                 AuthorityHost = settings.AuthorityHost,
                 HttpClientFactory = new MsalHttpClients(provider.GetRequiredService<IHttpClientFactory>()),
                 LoggerFactory = provider.GetService<ILoggerFactory>(),
+                SharedTokenCache = provider.GetService<DefenderSharedTokenCache>(),
             };
             foreach (var tenant in settings.AllowedTenants)
             {

@@ -34,4 +34,16 @@ internal static partial class DefenderLog
     [LoggerMessage(EventId = 5, EventName = "HttpRequestFailed", Level = LogLevel.Debug,
         Message = "HTTP {Method} {Address} failed after {ElapsedMilliseconds} ms: {ExceptionType}.")]
     public static partial void HttpRequestFailed(ILogger logger, string method, string address, string exceptionType, long elapsedMilliseconds);
+
+    [LoggerMessage(EventId = 6, EventName = "SharedCacheUnavailable", Level = LogLevel.Warning,
+        Message = "The shared token cache is unavailable ({Reason}); tokens come from this instance's cache and the token service, and the shared cache is tried again in {RetryAfter} (then less often while it still fails).")]
+    public static partial void SharedCacheUnavailable(ILogger logger, string reason, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = 7, EventName = "SharedCacheRecovered", Level = LogLevel.Information,
+        Message = "The shared token cache is available again.")]
+    public static partial void SharedCacheRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 8, EventName = "SharedTokenUnreadable", Level = LogLevel.Debug,
+        Message = "A shared token cache entry could not be read with this key (another key, or damaged); it is replaced.")]
+    public static partial void SharedTokenUnreadable(ILogger logger);
 }

@@ -148,6 +148,7 @@ public sealed partial class DocumentedCSharpTests
         {
             typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection),
             typeof(Microsoft.Extensions.DependencyInjection.DefenderServiceCollectionExtensions),
+            typeof(Microsoft.Extensions.DependencyInjection.DefenderRedisServiceCollectionExtensions),
             typeof(Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions),
             typeof(Microsoft.Extensions.DependencyInjection.OptionsServiceCollectionExtensions),
             typeof(Microsoft.Extensions.Configuration.IConfiguration),

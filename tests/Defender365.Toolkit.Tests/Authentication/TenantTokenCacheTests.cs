@@ -13,8 +13,8 @@ public sealed class TenantTokenCacheTests
     {
         var cache = new TenantTokenCache(TimeProvider.System, Margin);
         var key = new TokenKey("tenant-a", "scope/.default");
-        var calls = new List<bool>();
-        Task<AccessToken> Acquire(TokenKey k, bool stale)
+        var calls = new List<TokenStaleness>();
+        Task<AccessToken> Acquire(TokenKey k, TokenStaleness stale)
         {
             calls.Add(stale);
             // Valid for 2 s beyond the margin: room for a slow machine between acquiring and the first lookup.
@@ -28,7 +28,7 @@ public sealed class TenantTokenCacheTests
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.False(cache.TryGet(key, out _));
         Assert.Equal("token-2", (await cache.GetOrAcquireAsync(key, Acquire, CancellationToken.None)).Token);
-        Assert.Equal([false, true], calls);
+        Assert.Equal([TokenStaleness.None, TokenStaleness.Expired], calls);
     }
 
     [Fact]
