@@ -100,7 +100,7 @@ public sealed partial class DocumentedCommandLinesTests
             case ["dotnet", "tool", "install" or "update", ..]:
                 return words.Contains(PackageId("src/Defender365.Toolkit.Cli")) ? null : $"the tool's package is {PackageId("src/Defender365.Toolkit.Cli")}";
             case ["dotnet", "add", "package", var id]:
-                string[] packages = [PackageId("src/Defender365.Toolkit"), PackageId("src/Defender365.Toolkit.Emulator")];
+                string[] packages = [PackageId("src/Defender365.Toolkit"), PackageId("src/Defender365.Toolkit.Emulator"), PackageId("src/Defender365.Toolkit.Redis")];
                 return packages.Contains(id) ? null : $"the packages are {string.Join(", ", packages)}";
             case ["dotnet", "build", var errorLog] when errorLog.StartsWith("-p:ErrorLog=", StringComparison.Ordinal):
                 return null; // run by SecretBuildTests
