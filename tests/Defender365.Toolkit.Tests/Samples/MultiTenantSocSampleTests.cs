@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Defender365.Toolkit.Tests.Infrastructure;
 
 namespace Defender365.Toolkit.Tests.Samples;
 
@@ -9,6 +10,30 @@ public sealed class MultiTenantSocSampleTests
     [Fact]
     public async Task Sample_serves_two_tenants_and_reports_the_third_missing_consent_with_its_link()
     {
+        var (exitCode, text, errors) = await RunSampleAsync(redis: null);
+
+        Assert.True(exitCode == 0, text + errors);
+        Assert.Contains("2 of 3 tenants fully served.", text, StringComparison.Ordinal);
+        Assert.Contains("consent: MISSING ThreatHunting.Read.All", text, StringComparison.Ordinal);
+        Assert.Contains("/9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6/v2.0/adminconsent?client_id=", text, StringComparison.Ordinal);
+        Assert.Contains("hunting: 3 rows", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("second instance", text, StringComparison.Ordinal);
+    }
+
+    [RedisFact]
+    public async Task With_Redis_configured_a_second_instance_takes_every_token_from_it()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var (exitCode, text, errors) = await RunSampleAsync(redis.Configuration);
+
+        Assert.True(exitCode == 0, text + errors);
+        Assert.Contains($"Tokens shared through Redis at {redis.Configuration}.", text, StringComparison.Ordinal);
+        Assert.Contains("2 of 3 tenants fully served.", text, StringComparison.Ordinal);
+        Assert.Contains("A second instance got the 3 tenants' Graph tokens with 0 more token requests.", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Text, string Errors)> RunSampleAsync(string? redis)
+    {
         var sample = typeof(MultiTenantSocSampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SampleAssemblyPath").Value!;
         Assert.True(File.Exists(sample), $"The sample was not built at {sample}.");
 
@@ -17,12 +42,16 @@ public sealed class MultiTenantSocSampleTests
         start.Environment.Remove("Defender__ClientId");
         start.Environment.Remove("Defender__ClientSecret");
         start.Environment.Remove("DEFENDER365_TENANTS");
-        var (exitCode, text, errors) = await TestProcess.RunAsync(start, TimeSpan.FromMinutes(2));
+        start.Environment.Remove("Defender__Redis__EncryptionKey");
+        if (redis is null)
+        {
+            start.Environment.Remove("Defender__Redis__Configuration");
+        }
+        else
+        {
+            start.Environment["Defender__Redis__Configuration"] = redis;
+        }
 
-        Assert.True(exitCode == 0, text + errors);
-        Assert.Contains("2 of 3 tenants fully served.", text, StringComparison.Ordinal);
-        Assert.Contains("consent: MISSING ThreatHunting.Read.All", text, StringComparison.Ordinal);
-        Assert.Contains("/9c8b7a65-4d3e-4f21-8a0b-c1d2e3f4a5b6/v2.0/adminconsent?client_id=", text, StringComparison.Ordinal);
-        Assert.Contains("hunting: 3 rows", text, StringComparison.Ordinal);
+        return await TestProcess.RunAsync(start, TimeSpan.FromMinutes(2));
     }
 }
