@@ -4,7 +4,7 @@ using System.Reflection;
 namespace Defender365.Toolkit.PackageTests;
 
 /// <summary>
-/// Packs Defender365.Toolkit and Defender365.Toolkit.Emulator once, with a version of their own, into a folder feed; consumers restore from that feed and
+/// Packs Defender365.Toolkit, Defender365.Toolkit.Emulator and Defender365.Toolkit.Redis once, with a version of their own, into a folder feed; consumers restore from that feed and
 /// the public registry. The version is removed from the global package folder afterwards so no run sees a stale copy.
 /// </summary>
 public sealed class PackageFixture : IAsyncLifetime
@@ -19,11 +19,13 @@ public sealed class PackageFixture : IAsyncLifetime
 
     public string EmulatorPackagePath => Path.Combine(Feed, $"Defender365.Toolkit.Emulator.{Version}.nupkg");
 
+    public string RedisPackagePath => Path.Combine(Feed, $"Defender365.Toolkit.Redis.{Version}.nupkg");
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
         // One after the other: both build the runtime's Release output, which two packs at once would race on.
-        foreach (var project in new[] { "src/Defender365.Toolkit/Defender365.Toolkit.csproj", "src/Defender365.Toolkit.Emulator/Defender365.Toolkit.Emulator.csproj" })
+        foreach (var project in new[] { "src/Defender365.Toolkit/Defender365.Toolkit.csproj", "src/Defender365.Toolkit.Emulator/Defender365.Toolkit.Emulator.csproj", "src/Defender365.Toolkit.Redis/Defender365.Toolkit.Redis.csproj" })
         {
             var pack = await DotNet.RunAsync(RepositoryRoot, "pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nodeReuse:false");
             Assert.True(pack.ExitCode == 0, pack.Output);
@@ -36,6 +38,7 @@ public sealed class PackageFixture : IAsyncLifetime
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         TryDelete(Path.Combine(packages, "defender365.toolkit", Version));
         TryDelete(Path.Combine(packages, "defender365.toolkit.emulator", Version));
+        TryDelete(Path.Combine(packages, "defender365.toolkit.redis", Version));
         return Task.CompletedTask;
     }
 
@@ -44,7 +47,8 @@ public sealed class PackageFixture : IAsyncLifetime
     /// <param name="manifest">Its defender-scopes.json.</param>
     /// <param name="program">Its Program.cs.</param>
     /// <param name="testProject">An xunit test project that also references the emulator package, instead of an app.</param>
-    public string CreateConsumer(string name, string manifest, string program, bool testProject = false)
+    /// <param name="redis">Whether it also references the Redis package.</param>
+    public string CreateConsumer(string name, string manifest, string program, bool testProject = false, bool redis = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"defender365-{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -70,6 +74,7 @@ public sealed class PackageFixture : IAsyncLifetime
               <ItemGroup>
                 <PackageReference Include="Defender365.Toolkit" Version="{{Version}}" />
                 {{(testProject ? TestReferences : string.Empty)}}
+                {{(redis ? $"<PackageReference Include=\"Defender365.Toolkit.Redis\" Version=\"{Version}\" />" : string.Empty)}}
               </ItemGroup>
             </Project>
             """);
