@@ -44,7 +44,7 @@ else
     Console.WriteLine($"Embedded emulator at {emulator.BaseAddress} (no cloud account needed).");
     if (shared is not null)
     {
-        Console.WriteLine($"Tokens shared through Redis at {shared.Configuration}.");
+        Console.WriteLine($"Tokens shared through Redis at {shared.Endpoints}.");
     }
 
     Console.WriteLine();

@@ -14,6 +14,9 @@ internal sealed class SharedTokens(string configuration, byte[] key)
 {
     public string Configuration { get; } = configuration;
 
+    /// <summary>Where Redis is, for the console: the endpoints only, never the password the configuration may hold.</summary>
+    public string Endpoints => string.Join(", ", ConfigurationOptions.Parse(Configuration).EndPoints.Select(e => e.ToString()));
+
     /// <summary>The settings from the environment, or null when no Redis is configured.</summary>
     /// <param name="demo">On the embedded emulator, a key is made for the run when none is set (its tokens are the run's only).</param>
     public static SharedTokens? FromEnvironment(bool demo)

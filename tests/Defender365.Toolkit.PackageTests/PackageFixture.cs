@@ -42,6 +42,14 @@ public sealed class PackageFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>The manifest (.nuspec) of a packed package.</summary>
+    public static System.Xml.Linq.XDocument Nuspec(string packagePath)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(packagePath);
+        using var stream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return System.Xml.Linq.XDocument.Load(stream);
+    }
+
     /// <summary>A throwaway consumer project that references the packed package from the feed.</summary>
     /// <param name="name">The project's name.</param>
     /// <param name="manifest">Its defender-scopes.json.</param>

@@ -57,10 +57,7 @@ public sealed class PackageLayoutTests(PackageFixture package)
     [Fact]
     public void Nuspec_depends_only_on_the_runtime_libraries()
     {
-        using var zip = ZipFile.OpenRead(package.PackagePath);
-        var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
-        using var stream = nuspec.Open();
-        var document = XDocument.Load(stream);
+        var document = PackageFixture.Nuspec(package.PackagePath);
         var dependencies = document.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).Order().ToArray();
         // Roslyn, the generator's helpers and the emulator's packages must never become the app's dependencies.
         Assert.Equal(

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Xml.Linq;
 
 namespace Defender365.Toolkit.PackageTests;
 
@@ -63,10 +62,7 @@ public sealed class RedisPackageTests(PackageFixture package)
     [Fact]
     public void The_package_depends_on_the_toolkit_and_Redis_and_never_on_Roslyn_or_the_emulator()
     {
-        using var zip = ZipFile.OpenRead(package.RedisPackagePath);
-        var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
-        using var stream = nuspec.Open();
-        var document = XDocument.Load(stream);
+        var document = PackageFixture.Nuspec(package.RedisPackagePath);
         var dependencies = document.Descendants().Where(e => e.Name.LocalName == "dependency").ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
 
         // The toolkit's own dependencies are listed too: the repository pins transitive versions centrally.
@@ -74,6 +70,7 @@ public sealed class RedisPackageTests(PackageFixture package)
         Assert.Equal("2.7.27", dependencies["StackExchange.Redis"]);
         Assert.Contains("Microsoft.Extensions.Caching.StackExchangeRedis", dependencies.Keys);
         Assert.DoesNotContain(dependencies.Keys, id => id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) || id.Contains("Emulator", StringComparison.Ordinal) || id.StartsWith("Microsoft.IdentityModel", StringComparison.Ordinal));
+        using var zip = ZipFile.OpenRead(package.RedisPackagePath);
         Assert.Contains(zip.Entries, e => e.FullName == "lib/net8.0/Defender365.Toolkit.Redis.dll");
         Assert.Equal("README.md", document.Descendants().Single(e => e.Name.LocalName == "readme").Value);
     }

@@ -32,6 +32,20 @@ public sealed class MultiTenantSocSampleTests
         Assert.Contains("A second instance got the 3 tenants' Graph tokens with 0 more token requests.", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_its_Redis_unreachable_the_sample_is_served_and_never_prints_the_Redis_password()
+    {
+        const string Password = "not-for-the-console-7f3a";
+        var (exitCode, text, errors) = await RunSampleAsync($"127.0.0.1:1,password={Password}");
+
+        Assert.True(exitCode == 0, text + errors);
+        Assert.Contains("Tokens shared through Redis at 127.0.0.1:1.", text, StringComparison.Ordinal);
+        Assert.Contains("2 of 3 tenants fully served.", text, StringComparison.Ordinal);
+        // Redis never answered: the second instance asked the token service for each tenant itself.
+        Assert.Contains("A second instance got the 3 tenants' Graph tokens with 3 more token requests.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, text + errors, StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Text, string Errors)> RunSampleAsync(string? redis)
     {
         var sample = typeof(MultiTenantSocSampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SampleAssemblyPath").Value!;
