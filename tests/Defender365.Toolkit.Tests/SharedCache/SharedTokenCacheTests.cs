@@ -168,6 +168,22 @@ public sealed class SharedTokenCacheTests(ScaleOutFixture fixture) : IClassFixtu
     }
 
     [RedisFact]
+    public async Task A_disposed_shared_cache_is_left_out_and_the_credential_still_serves_tokens()
+    {
+        var tenants = fixture.Tenants(2);
+        await using var app = await fixture.StartInstanceAsync(options: Patient);
+        app.Shared.Dispose();
+
+        Assert.False(app.Shared.IsAvailable);
+        await app.TokenAsync(tenants[0]);
+
+        // Nothing was written under a forgotten key: another instance asks the token service itself.
+        await using var other = await fixture.StartInstanceAsync(options: Patient);
+        await other.TokenAsync(tenants[0]);
+        Assert.Equal(2, fixture.Emulator.Statistics.TokenRequests(tenants[0]));
+    }
+
+    [RedisFact]
     public async Task With_no_Redis_at_all_every_call_is_served_and_the_outage_is_logged_once()
     {
         var tenants = fixture.Tenants(20);

@@ -43,6 +43,7 @@ public sealed class DefenderSharedTokenCache : IDisposable
     private long _failedAt;
     private int _failed;
     private int _failuresInARow;
+    private volatile bool _disposed;
 
     /// <summary>Creates the shared cache over a distributed cache.</summary>
     /// <param name="cache">The store shared by the app's instances, for example the Redis cache of <c>Microsoft.Extensions.Caching.StackExchangeRedis</c>.</param>
@@ -63,11 +64,18 @@ public sealed class DefenderSharedTokenCache : IDisposable
         _logger = loggerFactory?.CreateLogger(DefenderLog.AuthenticationCategory) ?? NullLogger.Instance;
     }
 
-    /// <summary>Whether the shared cache is in use; false for a while after it failed (see <see cref="DefenderSharedTokenCacheOptions.RetryAfterFailure"/>).</summary>
-    public bool IsAvailable => _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _unavailableUntil);
+    /// <summary>
+    /// Whether the shared cache is in use: false for a while after it failed (see
+    /// <see cref="DefenderSharedTokenCacheOptions.RetryAfterFailure"/>), and for good once disposed.
+    /// </summary>
+    public bool IsAvailable => !_disposed && _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _unavailableUntil);
 
-    /// <inheritdoc/>
-    public void Dispose() => _envelope.Dispose();
+    /// <summary>Forgets the encryption key. A credential still holding the cache goes on without it, as when Redis is down.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _envelope.Dispose();
+    }
 
     /// <summary>
     /// A token for the key from the shared cache, or from <paramref name="fromService"/> (once for all instances when
@@ -142,7 +150,7 @@ public sealed class DefenderSharedTokenCache : IDisposable
     {
         var token = await fromService().ConfigureAwait(false);
         var expiry = token.ExpiresOn - margin;
-        if (expiry > _time.GetUtcNow())
+        if (expiry > _time.GetUtcNow() && IsAvailable)
         {
             var sealedToken = _envelope.Seal(cacheKey, token);
             await RunAsync(async ct =>
