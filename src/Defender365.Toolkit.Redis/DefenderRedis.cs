@@ -1,4 +1,5 @@
 using Defender365.Toolkit.Authentication.SharedCache;
+using Defender365.Toolkit.Quotas;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -42,5 +43,16 @@ public static class DefenderRedis
         _ = connection().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var cache = new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = connection });
         return new DefenderSharedTokenCache(cache, encryptionKey, new RedisTokenLeases(connection), options, loggerFactory, timeProvider);
+    }
+
+    /// <summary>A quota governor that counts in Redis for every instance of the app, and in-process while Redis fails.</summary>
+    /// <param name="connection">The Redis connection, or a task that makes it (started once, shared).</param>
+    /// <param name="options">Waits, pauses and the shared store's timeout.</param>
+    /// <param name="loggerFactory">Where waits, refusals and Redis failures are logged.</param>
+    /// <param name="timeProvider">The clock of the waits (the windows are counted on Redis's clock).</param>
+    public static DefenderQuotaLimiter CreateQuotaLimiter(Func<Task<IConnectionMultiplexer>> connection, DefenderQuotaOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return new DefenderQuotaLimiter(options, new RedisQuotaStore(connection), loggerFactory, timeProvider);
     }
 }

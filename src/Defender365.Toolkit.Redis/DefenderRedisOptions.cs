@@ -14,6 +14,12 @@ public sealed class DefenderRedisOptions
     /// </summary>
     public string? EncryptionKey { get; set; }
 
+    /// <summary>
+    /// Count the tenants' calls against their quotas in Redis, for every instance together. Default: on. Off, each
+    /// instance counts its own (the waits and pauses are the <c>Defender:Quotas</c> settings either way).
+    /// </summary>
+    public bool ShareQuotas { get; set; } = true;
+
     /// <summary>Timeouts and lease timing of the shared token cache.</summary>
     public DefenderSharedTokenCacheOptions SharedTokenCache { get; } = new();
 

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Defender365.Toolkit.DependencyInjection;
+using Defender365.Toolkit.Quotas;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Defender365.Toolkit.Redis;
 using StackExchange.Redis;
 
@@ -11,10 +14,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class DefenderRedisServiceCollectionExtensions
 {
     /// <summary>
-    /// Shares the Defender credential's tokens between the app's instances through Redis: settings from
-    /// <paramref name="section"/> (<c>Configuration</c>, <c>EncryptionKey</c>, and optionally <c>SharedTokenCache:…</c>
-    /// timings; usually <c>Defender:Redis</c>). Call it beside <c>AddDefenderClient</c>; the credential picks the shared
-    /// cache up.
+    /// Shares the Defender credential's tokens and the tenants' quotas between the app's instances through Redis:
+    /// settings from <paramref name="section"/> (<c>Configuration</c>, <c>EncryptionKey</c>, and optionally
+    /// <c>ShareQuotas</c> and <c>SharedTokenCache:…</c> timings; usually <c>Defender:Redis</c>). Call it beside
+    /// <c>AddDefenderClient</c>; the credential picks the shared cache up, the clients the shared quota governor.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="section">The configuration section.</param>
@@ -26,11 +29,16 @@ public static class DefenderRedisServiceCollectionExtensions
         {
             options.Configuration = section["Configuration"];
             options.EncryptionKey = section["EncryptionKey"];
+            if (bool.TryParse(section[nameof(DefenderRedisOptions.ShareQuotas)], out var shareQuotas))
+            {
+                options.ShareQuotas = shareQuotas;
+            }
+
             section.GetSection(nameof(DefenderRedisOptions.SharedTokenCache)).Bind(options.SharedTokenCache);
         });
     }
 
-    /// <summary>Shares the Defender credential's tokens between the app's instances through Redis, with settings from code.</summary>
+    /// <summary>Shares the Defender credential's tokens and the tenants' quotas between the app's instances through Redis, with settings from code.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the Redis connection string and the encryption key (from the app's secrets).</param>
     /// <returns>The service collection.</returns>
@@ -43,10 +51,35 @@ public static class DefenderRedisServiceCollectionExtensions
             var options = new DefenderRedisOptions();
             configure(options);
             var key = options.DecodeEncryptionKey();
-            // Connected once, lazily: the app starts while Redis is down and the credential goes on without it.
-            var connection = new Lazy<Task<IConnectionMultiplexer>>(() => DefenderRedis.ConnectAsync(options.Configuration!));
-            return DefenderRedis.CreateSharedTokenCache(() => connection.Value, key, options.SharedTokenCache, provider.GetService<ILoggerFactory>(), provider.GetService<TimeProvider>());
+            return new RedisParts(options, key);
+        });
+        services.TryAddSingleton(provider =>
+        {
+            var parts = provider.GetRequiredService<RedisParts>();
+            return DefenderRedis.CreateSharedTokenCache(parts.Connect, parts.EncryptionKey, parts.Options.SharedTokenCache, provider.GetService<ILoggerFactory>(), provider.GetService<TimeProvider>());
+        });
+        services.TryAddSingleton(provider =>
+        {
+            var parts = provider.GetRequiredService<RedisParts>();
+            // The waits come from the Defender section (Defender:Quotas), as for a governor of one process.
+            var settings = provider.GetService<IOptions<DefenderOptions>>()?.Value.Quotas;
+            return parts.Options.ShareQuotas
+                ? DefenderRedis.CreateQuotaLimiter(parts.Connect, settings, provider.GetService<ILoggerFactory>(), provider.GetService<TimeProvider>())
+                : new DefenderQuotaLimiter(settings, sharedStore: null, provider.GetService<ILoggerFactory>(), provider.GetService<TimeProvider>());
         });
         return services;
+    }
+
+    // One connection for the token cache and the quotas, made once and lazily: the app starts while Redis is down, and
+    // both go on without it.
+    private sealed class RedisParts(DefenderRedisOptions options, byte[] encryptionKey)
+    {
+        private readonly Lazy<Task<IConnectionMultiplexer>> _connection = new(() => DefenderRedis.ConnectAsync(options.Configuration!));
+
+        public DefenderRedisOptions Options => options;
+
+        public byte[] EncryptionKey => encryptionKey;
+
+        public Task<IConnectionMultiplexer> Connect() => _connection.Value;
     }
 }

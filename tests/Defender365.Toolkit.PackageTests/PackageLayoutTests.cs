@@ -70,6 +70,7 @@ public sealed class PackageLayoutTests(PackageFixture package)
                 "Microsoft.Extensions.Logging.Abstractions",
                 "Microsoft.Extensions.Options.ConfigurationExtensions",
                 "Microsoft.Identity.Client",
+                "System.Threading.RateLimiting",
             ],
             dependencies);
         Assert.Equal("README.md", document.Descendants().Single(e => e.Name.LocalName == "readme").Value);

@@ -52,7 +52,9 @@ internal sealed class ApiEndpoint
         }
 
         var tenant = _state.Options.Tenants.First(t => t.Matches(tenantId!));
-        var profileFault = _state.Faults.NextApiFault(operation.Id, tenant);
+        // A request a concurrency quota let in holds its place until its answer is made.
+        var profileFault = _state.Faults.NextApiFault(operation.Id, tenant, out var held);
+        using var inFlight = held;
         if (profileFault is not null
             && await FaultResults.BeforeHandlerAsync(http, graph, operation, profileFault, _state.Faults, tenant.TenantId, _state.Options.TimeProvider).ConfigureAwait(false) is { } answer)
         {

@@ -139,6 +139,9 @@ public sealed class EmulatorFaultRule
     /// <summary>For <see cref="EmulatorFaultKind.Quota"/>: calls allowed per tenant in an hour.</summary>
     public int? PerHour { get; set; }
 
+    /// <summary>For <see cref="EmulatorFaultKind.Quota"/>: requests of a tenant in flight at once (Secure Score: 4); one more is answered 429.</summary>
+    public int? Concurrent { get; set; }
+
     /// <summary>For <see cref="EmulatorFaultKind.TokenError"/>: <c>AADSTS650052</c>, <c>AADSTS7000222</c> or <c>AADSTS90002</c>.</summary>
     public string? Error { get; set; }
 
@@ -169,14 +172,14 @@ public sealed class EmulatorFaultRule
             throw new ArgumentException("status must be a 5xx status.");
         }
 
-        if (Fault == EmulatorFaultKind.Quota && PerMinute is null && PerHour is null)
+        if (Fault == EmulatorFaultKind.Quota && PerMinute is null && PerHour is null && Concurrent is null)
         {
-            throw new ArgumentException("a quota needs perMinute and/or perHour.");
+            throw new ArgumentException("a quota needs perMinute, perHour and/or concurrent.");
         }
 
-        if (PerMinute is < 1 || PerHour is < 1 || AfterBytes is < 0)
+        if (PerMinute is < 1 || PerHour is < 1 || Concurrent is < 1 || AfterBytes is < 0)
         {
-            throw new ArgumentException("perMinute, perHour and afterBytes must be positive.");
+            throw new ArgumentException("perMinute, perHour, concurrent and afterBytes must be positive.");
         }
 
         if (Fault == EmulatorFaultKind.TokenError && Error is not ("AADSTS650052" or "AADSTS7000222" or "AADSTS90002"))
@@ -218,7 +221,11 @@ public enum EmulatorFaultKind
     /// <summary>HTTP 429 with no header: the wait only in the error message (Defender XDR, advanced hunting).</summary>
     ThrottleInBody,
 
-    /// <summary>A per-tenant quota (<see cref="EmulatorFaultRule.PerMinute"/>, <see cref="EmulatorFaultRule.PerHour"/>): 429 naming the window once spent, as hunting does.</summary>
+    /// <summary>
+    /// A per-tenant quota (<see cref="EmulatorFaultRule.PerMinute"/>, <see cref="EmulatorFaultRule.PerHour"/>,
+    /// <see cref="EmulatorFaultRule.Concurrent"/>): 429 naming the window once spent, as hunting does, or the requests in
+    /// flight.
+    /// </summary>
     Quota,
 
     /// <summary>A 5xx answer (<see cref="EmulatorFaultRule.Status"/>).</summary>

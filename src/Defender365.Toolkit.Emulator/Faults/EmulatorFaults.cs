@@ -27,6 +27,7 @@ public sealed class EmulatorFaults
     private Random _random = new();
     private int?[] _remaining = [];
     private readonly Dictionary<(int Rule, string Tenant), Queue<DateTimeOffset>> _quotaCalls = [];
+    private readonly Dictionary<(int Rule, string Tenant), int> _quotaInFlight = [];
     private readonly List<(DateTimeOffset Due, EmulatorTenant Tenant, string ClientId, string ResourceId, string[] Permissions)> _pendingGrants = [];
 
     internal EmulatorFaults(Func<long> lastTokenSerial, TimeProvider time)
@@ -67,6 +68,7 @@ public sealed class EmulatorFaults
             _random = profile?.Seed is { } seed ? new Random(seed) : new Random();
             _remaining = profile?.Rules.Select(r => r.Count).ToArray() ?? [];
             _quotaCalls.Clear();
+            _quotaInFlight.Clear();
         }
     }
 
@@ -228,11 +230,13 @@ public sealed class EmulatorFaults
     }
 
     /// <summary>
-    /// The profile's fault for an API call, if one fires: quotas are counted first (every call counts against them), then
-    /// the other rules are drawn in order.
+    /// The profile's fault for an API call, if one fires: quotas are counted first (every call counts against them, and
+    /// one that a concurrency limit lets in holds its place in <paramref name="held"/> until the caller disposes it),
+    /// then the other rules are drawn in order.
     /// </summary>
-    internal EmulatorFaultRule? NextApiFault(string operationId, EmulatorTenant tenant)
+    internal EmulatorFaultRule? NextApiFault(string operationId, EmulatorTenant tenant, out IDisposable? held)
     {
+        held = null;
         lock (_gate)
         {
             if (_profile is null)
@@ -240,17 +244,69 @@ public sealed class EmulatorFaults
                 return null;
             }
 
+            var taken = new List<(int Rule, string Tenant)>();
             for (var i = 0; i < _profile.Rules.Count; i++)
             {
                 var rule = _profile.Rules[i];
-                if (rule.Fault == EmulatorFaultKind.Quota && Applies(rule, operationId, tenant) && OverQuota(i, rule, tenant.TenantId))
+                if (rule.Fault != EmulatorFaultKind.Quota || !Applies(rule, operationId, tenant))
                 {
+                    continue;
+                }
+
+                if (rule.Concurrent is int concurrent)
+                {
+                    var slot = (i, tenant.TenantId);
+                    if (_quotaInFlight.GetValueOrDefault(slot) >= concurrent)
+                    {
+                        ReleaseLocked(taken);
+                        return rule;
+                    }
+
+                    _quotaInFlight[slot] = _quotaInFlight.GetValueOrDefault(slot) + 1;
+                    taken.Add(slot);
+                }
+
+                if ((rule.PerMinute is not null || rule.PerHour is not null) && OverQuota(i, rule, tenant.TenantId))
+                {
+                    ReleaseLocked(taken);
                     return rule;
                 }
             }
 
+            if (taken.Count > 0)
+            {
+                held = new InFlight(this, taken);
+            }
+
             return FireLocked(rule => rule.Fault is not (EmulatorFaultKind.Quota or EmulatorFaultKind.TokenError or EmulatorFaultKind.PendingMachineActions)
                 && Applies(rule, operationId, tenant));
+        }
+    }
+
+    private void ReleaseLocked(List<(int Rule, string Tenant)> taken)
+    {
+        foreach (var slot in taken)
+        {
+            if (_quotaInFlight.TryGetValue(slot, out var count))
+            {
+                _quotaInFlight[slot] = count - 1;
+            }
+        }
+    }
+
+    private sealed class InFlight(EmulatorFaults owner, List<(int Rule, string Tenant)> taken) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                lock (owner._gate)
+                {
+                    owner.ReleaseLocked(taken);
+                }
+            }
         }
     }
 
@@ -324,12 +380,20 @@ public sealed class EmulatorFaults
         return false;
     }
 
-    /// <summary>For a quota answer: which window is spent and how long until a call is allowed again.</summary>
+    /// <summary>
+    /// For a quota answer: which window is spent and how long until a call is allowed again; a zero window when the
+    /// requests in flight are what is spent.
+    /// </summary>
     internal (int Limit, TimeSpan Window, TimeSpan RetryAfter) QuotaState(EmulatorFaultRule rule, string tenantId)
     {
         lock (_gate)
         {
             var index = _profile?.Rules.IndexOf(rule) ?? -1;
+            if (rule.Concurrent is int concurrent && _quotaInFlight.GetValueOrDefault((index, tenantId)) >= concurrent)
+            {
+                return (concurrent, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+            }
+
             var now = _time.GetUtcNow();
             var calls = _quotaCalls.TryGetValue((index, tenantId), out var queue) ? queue.ToArray() : [];
             var inMinute = calls.Where(t => now - t < TimeSpan.FromMinutes(1)).ToArray();

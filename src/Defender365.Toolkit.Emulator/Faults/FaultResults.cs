@@ -28,6 +28,13 @@ internal static class FaultResults
                 return Throttled(http, graph, operation, TimeSpan.FromSeconds(rule.Seconds), rule.Fault);
             case EmulatorFaultKind.Quota:
                 var (limit, window, retryAfter) = faults.QuotaState(rule, tenantId);
+                if (window == TimeSpan.Zero)
+                {
+                    // As Graph answers a Secure Score call over its concurrency limit.
+                    http.Response.Headers.RetryAfter = "1";
+                    return ApiRequest.Error(http, graph, 429, "TooManyRequests", $"Too many concurrent requests: at most {limit} per tenant at once.");
+                }
+
                 // As advanced hunting answers: the window in the message, no header.
                 return ApiRequest.Error(http, graph, 429, "TooManyRequests",
                     $"API calls quota exceeded! maximum allowed {limit} per {window:hh\\:mm\\:ss}. Try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} seconds.");

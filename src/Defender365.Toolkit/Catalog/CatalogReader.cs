@@ -108,6 +108,11 @@ internal static class CatalogReader
         var response = Required(o, "response", id);
         var rateLimit = o.TryGetProperty("rateLimit", out var rl)
             ? new DefenderRateLimit(OptionalInt(rl, "perMinute"), OptionalInt(rl, "perHour"))
+            {
+                PerTenMinutes = OptionalInt(rl, "perTenMinutes"),
+                MaxConcurrentRequests = OptionalInt(rl, "maxConcurrentRequests"),
+                Family = Optional(rl, "family"),
+            }
             : new DefenderRateLimit(null, null);
 
         DefenderBodyInfo? body = null;

@@ -174,16 +174,53 @@ public sealed record DefenderResponseInfo(string? Entity, bool IsCollection);
 /// <summary>Documented call quota of an operation (per app, per tenant).</summary>
 /// <param name="PerMinute">Calls per minute, when documented.</param>
 /// <param name="PerHour">Calls per hour, when documented.</param>
+/// <remarks>
+/// The quota governor (<see cref="Quotas.DefenderQuotaLimiter"/>) keeps calls within these limits per tenant and
+/// <see cref="Family"/>, across every instance of an app when they share it through Redis.
+/// </remarks>
 public sealed record DefenderRateLimit(int? PerMinute, int? PerHour)
 {
+    /// <summary>Calls per ten minutes, when documented (Secure Score: 10,000).</summary>
+    public int? PerTenMinutes { get; init; }
+
+    /// <summary>Requests in flight at once, when documented (Secure Score: 4).</summary>
+    public int? MaxConcurrentRequests { get; init; }
+
+    /// <summary>
+    /// The name of the quota this operation shares with others, where the docs state one limit for several operations
+    /// (<c>GraphSecurity.SecureScore</c>); <see langword="null"/> when the operation has a quota of its own.
+    /// </summary>
+    public string? Family { get; init; }
+
+    /// <summary>Whether anything is documented.</summary>
+    public bool IsDocumented => PerMinute is not null || PerHour is not null || PerTenMinutes is not null || MaxConcurrentRequests is not null;
+
     /// <inheritdoc/>
-    public override string ToString() => (PerMinute, PerHour) switch
+    public override string ToString()
     {
-        (int m, int h) => $"{m} calls per minute, {h} per hour",
-        (int m, null) => $"{m} calls per minute",
-        (null, int h) => $"{h} calls per hour",
-        _ => "not documented",
-    };
+        var parts = new List<string>(4);
+        if (PerMinute is int minute)
+        {
+            parts.Add($"{minute} calls per minute");
+        }
+
+        if (PerTenMinutes is int tenMinutes)
+        {
+            parts.Add($"{tenMinutes} per 10 minutes");
+        }
+
+        if (PerHour is int hour)
+        {
+            parts.Add(parts.Count == 0 ? $"{hour} calls per hour" : $"{hour} per hour");
+        }
+
+        if (MaxConcurrentRequests is int concurrent)
+        {
+            parts.Add($"{concurrent} at once");
+        }
+
+        return parts.Count == 0 ? "not documented" : string.Join(", ", parts);
+    }
 }
 
 /// <summary>An entity (model) the APIs send or accept.</summary>

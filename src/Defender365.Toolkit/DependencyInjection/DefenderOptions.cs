@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Defender365.Toolkit.Catalog;
+using Defender365.Toolkit.Quotas;
 
 namespace Defender365.Toolkit.DependencyInjection;
 
@@ -55,6 +56,12 @@ public sealed class DefenderOptions
 
     /// <summary>How many times a throttled or failed call is sent again. Default: 3.</summary>
     public int MaxRetries { get; set; } = 3;
+
+    /// <summary>Keep each tenant's calls within the documented quotas, and pause a tenant's quota when the service throttles it. Default: on.</summary>
+    public bool UseQuotas { get; set; } = true;
+
+    /// <summary>The quota governor's waits and pauses (<c>Quotas:MaxWait</c>, …).</summary>
+    public DefenderQuotaOptions Quotas { get; } = new();
 
     // The cloud the registered client's manifest declares ([DefenderManifest] on it), and that client's name.
     internal (DefenderCloud Cloud, string Client)? Manifest { get; set; }

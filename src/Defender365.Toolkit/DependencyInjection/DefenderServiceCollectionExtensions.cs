@@ -7,6 +7,7 @@ using Defender365.Toolkit.Catalog;
 using Defender365.Toolkit.DependencyInjection;
 using Defender365.Toolkit.Diagnostics;
 using Defender365.Toolkit.Http;
+using Defender365.Toolkit.Quotas;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -97,10 +98,14 @@ public static class DefenderServiceCollectionExtensions
                 Cloud = settings.ParsedCloud,
                 AuthorityHost = settings.AuthorityHost,
                 ValidatePermissions = settings.ValidatePermissions,
+                UseQuotas = settings.UseQuotas,
+                // The governor registered for the app (AddDefenderRedis shares one through Redis); else the invoker's own.
+                QuotaLimiter = settings.UseQuotas ? provider.GetService<DefenderQuotaLimiter>() : null,
                 LoggerFactory = provider.GetService<ILoggerFactory>(),
                 Transport = new HttpClientTransport(provider.GetRequiredService<IHttpClientFactory>().CreateClient(ApiHttpClientName)),
             };
             options.Retry.MaxRetries = settings.MaxRetries;
+            settings.Quotas.CopyTo(options.Quotas);
             foreach (var (resourceId, url) in settings.Endpoints)
             {
                 options.Endpoints[resourceId] = url;

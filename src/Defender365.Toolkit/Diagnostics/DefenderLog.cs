@@ -46,4 +46,24 @@ internal static partial class DefenderLog
     [LoggerMessage(EventId = 8, EventName = "SharedTokenUnreadable", Level = LogLevel.Debug,
         Message = "A shared token cache entry could not be read with this key (another key, or damaged); it is replaced.")]
     public static partial void SharedTokenUnreadable(ILogger logger);
+
+    [LoggerMessage(EventId = 9, EventName = "SharedQuotasUnavailable", Level = LogLevel.Warning,
+        Message = "The shared quota store is unavailable ({Reason}); this instance counts its calls against the quotas alone, and the shared store is tried again in {RetryAfter} (then less often while it still fails).")]
+    public static partial void SharedQuotasUnavailable(ILogger logger, string reason, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = 10, EventName = "SharedQuotasRecovered", Level = LogLevel.Information,
+        Message = "The shared quota store is available again.")]
+    public static partial void SharedQuotasRecovered(ILogger logger);
+
+    [LoggerMessage(EventId = 11, EventName = "QuotaPaused", Level = LogLevel.Information,
+        Message = "The service throttled tenant {TenantId}: its {Family} quota takes no call for {Duration}.")]
+    public static partial void QuotaPaused(ILogger logger, string family, string tenantId, TimeSpan duration);
+
+    [LoggerMessage(EventId = 12, EventName = "QuotaWaiting", Level = LogLevel.Debug,
+        Message = "A call of tenant {TenantId} waits for room in its {Family} quota (about {Wait}).")]
+    public static partial void QuotaWaiting(ILogger logger, string family, string tenantId, TimeSpan wait);
+
+    [LoggerMessage(EventId = 13, EventName = "QuotaRefused", Level = LogLevel.Information,
+        Message = "A call of tenant {TenantId} was not sent: its {Family} quota has no room within the longest wait allowed (room in {RetryAfter}).")]
+    public static partial void QuotaRefused(ILogger logger, string family, string tenantId, TimeSpan retryAfter);
 }

@@ -1,11 +1,12 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Defender365.Toolkit.Catalog;
+using Defender365.Toolkit.Quotas;
 using Microsoft.Extensions.Logging;
 
 namespace Defender365.Toolkit.Http;
 
-/// <summary>Options of the Defender clients: cloud, endpoints, permission pre-check and retries.</summary>
+/// <summary>Options of the Defender clients: cloud, endpoints, permission pre-check, retries and quotas.</summary>
 /// <remarks>
 /// Retries: <see cref="ClientOptions.Retry"/> sets the attempts and delays (defaults: 3 retries, 1 s initial delay,
 /// exponential, at most 60 s between attempts). HTTP 429 is retried for every method, waiting as long as the service
@@ -84,6 +85,21 @@ public class DefenderClientOptions : ClientOptions
     /// <summary>The clock used for retry waits. Default: <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Keep each tenant's calls within the quotas the APIs document (calls wait for room instead of drawing 429s) and
+    /// pause a tenant's quota for the wait a 429 names. Default: on.
+    /// </summary>
+    public bool UseQuotas { get; set; } = true;
+
+    /// <summary>The quota governor's waits and pauses, for the governor a client creates when <see cref="QuotaLimiter"/> is not set.</summary>
+    public DefenderQuotaOptions Quotas { get; } = new();
+
+    /// <summary>
+    /// The quota governor the clients share, for example one counting in Redis for every instance of the app
+    /// (<c>AddDefenderRedis</c> registers it). Default: none, and each client counts in its process with <see cref="Quotas"/>.
+    /// </summary>
+    public DefenderQuotaLimiter? QuotaLimiter { get; set; }
+
     // Policies added through this type, so a snapshot can add them to its own pipeline (ClientOptions keeps its list
     // to itself).
     private readonly List<(HttpPipelinePolicy Policy, HttpPipelinePosition Position)> _policies = [];
@@ -116,6 +132,8 @@ public class DefenderClientOptions : ClientOptions
             MaxPagesPerList = MaxPagesPerList,
             LoggerFactory = LoggerFactory,
             TimeProvider = TimeProvider,
+            UseQuotas = UseQuotas,
+            QuotaLimiter = QuotaLimiter,
             Transport = Transport,
             RetryPolicy = RetryPolicy,
         };
@@ -123,6 +141,8 @@ public class DefenderClientOptions : ClientOptions
         {
             copy.Endpoints[resource] = baseUrl;
         }
+
+        Quotas.CopyTo(copy.Quotas);
 
         (copy.Retry.MaxRetries, copy.Retry.Delay, copy.Retry.MaxDelay, copy.Retry.Mode, copy.Retry.NetworkTimeout) =
             (Retry.MaxRetries, Retry.Delay, Retry.MaxDelay, Retry.Mode, Retry.NetworkTimeout);

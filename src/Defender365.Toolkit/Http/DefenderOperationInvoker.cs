@@ -72,6 +72,13 @@ public class DefenderOperationInvoker
 
         var pipelineOptions = new HttpPipelineOptions(Options);
         pipelineOptions.PerRetryPolicies.Add(new TenantAuthenticationPolicy(_credential, Options));
+        if (Options.UseQuotas)
+        {
+            // The app's shared governor, or one for this invoker: a tenant's quota is counted wherever its calls go.
+            Options.QuotaLimiter ??= new Quotas.DefenderQuotaLimiter(Options.Quotas, sharedStore: null, Options.LoggerFactory, Options.TimeProvider);
+            pipelineOptions.PerRetryPolicies.Add(new QuotaPolicy(Options.QuotaLimiter, Options));
+        }
+
         // Azure.Core takes the retry policy from the options; ours knows the Defender 429 forms and POST semantics.
         // A policy the caller set is kept. The options are the invoker's own copy, so the caller's stay as they were.
         Options.RetryPolicy ??= new DefenderRetryPolicy(Options.Retry, Options.TimeProvider, Options.LoggerFactory);

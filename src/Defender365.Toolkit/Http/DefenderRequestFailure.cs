@@ -23,4 +23,11 @@ public enum DefenderRequestFailure
 
     /// <summary>A list went on past <see cref="DefenderClientOptions.MaxPagesPerList"/> pages: paging stopped.</summary>
     PageLimitExceeded,
+
+    /// <summary>
+    /// Not sent: the tenant's quota for the operation (documented, or paused by the service's 429) has no room within
+    /// <see cref="Quotas.DefenderQuotaOptions.MaxWait"/>. Status 0; <see cref="DefenderRequestException.RetryAfter"/> says
+    /// when there is room, when known.
+    /// </summary>
+    QuotaExhausted,
 }

@@ -233,8 +233,10 @@ internal sealed partial class DefenderRetryPolicy : HttpPipelinePolicy
         || method == RequestMethod.Put || method == RequestMethod.Patch || method == RequestMethod.Options;
 
     // A timeout (the network timeout, or a body that stalls) is an OperationCanceledException the caller did not ask for.
+    // The toolkit's own refusals (a quota with no room) are decisions, not failures to retry.
     private static bool IsTransportFailure(Exception exception, HttpMessage message) =>
         !message.CancellationToken.IsCancellationRequested
+        && exception is not DefenderRequestException
         && exception is RequestFailedException { Status: 0 } or IOException or HttpRequestException or OperationCanceledException;
 
     [GeneratedRegex(@"try again in (\d{1,30}) second", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -52,7 +52,7 @@ public sealed class ProducedFilesTests
                     .Append(" | `").Append(operation.Method).Append(' ').Append(operation.PathTemplate.Replace("|", "\\|", StringComparison.Ordinal)).Append('`')
                     .Append(" | ").Append(string.Join(", ", operation.ApplicationPermissions))
                     .Append(" | ").Append(string.Join(", ", operation.DelegatedPermissions))
-                    .Append(" | ").Append(operation.RateLimit.PerMinute is null && operation.RateLimit.PerHour is null ? string.Empty : operation.RateLimit.ToString())
+                    .Append(" | ").Append(operation.RateLimit.IsDocumented ? operation.RateLimit.ToString() : string.Empty)
                     .Append(" |\n");
             }
         }

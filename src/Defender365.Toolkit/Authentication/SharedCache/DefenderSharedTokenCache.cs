@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Core;
 using Defender365.Toolkit.Diagnostics;
+using Defender365.Toolkit.Resilience;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -37,12 +38,7 @@ public sealed class DefenderSharedTokenCache : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    // Ticks of the clock until which the shared cache is not tried (0: it is healthy), when it last failed, and whether
-    // it is down (1) as far as the log has said.
-    private long _unavailableUntil;
-    private long _failedAt;
-    private int _failed;
-    private int _failuresInARow;
+    private readonly SharedStoreGuard _guard;
     private volatile bool _disposed;
 
     /// <summary>Creates the shared cache over a distributed cache.</summary>
@@ -62,13 +58,14 @@ public sealed class DefenderSharedTokenCache : IDisposable
         _envelope = new TokenEnvelope(encryptionKey);
         _time = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory?.CreateLogger(DefenderLog.AuthenticationCategory) ?? NullLogger.Instance;
+        _guard = new SharedStoreGuard(_options.OperationTimeout, _options.RetryAfterFailure, _time, _logger, DefenderLog.SharedCacheUnavailable, DefenderLog.SharedCacheRecovered);
     }
 
     /// <summary>
     /// Whether the shared cache is in use: false for a while after it failed (see
     /// <see cref="DefenderSharedTokenCacheOptions.RetryAfterFailure"/>), and for good once disposed.
     /// </summary>
-    public bool IsAvailable => !_disposed && _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _unavailableUntil);
+    public bool IsAvailable => !_disposed && _guard.IsAvailable;
 
     /// <summary>Forgets the encryption key. A credential still holding the cache goes on without it, as when Redis is down.</summary>
     public void Dispose()
@@ -182,49 +179,8 @@ public sealed class DefenderSharedTokenCache : IDisposable
     }
 
     /// <summary>Runs one shared cache operation within the timeout; a failure or timeout switches the shared cache off for a while.</summary>
-    private async Task<(bool Ok, T? Value)> RunAsync<T>(Func<CancellationToken, Task<T>> operation)
-    {
-        if (!IsAvailable)
-        {
-            return (false, default);
-        }
-
-        using var timeout = new CancellationTokenSource(_options.OperationTimeout, _time);
-        var started = _time.GetUtcNow().UtcTicks;
-        Task<T>? task = null;
-        try
-        {
-            task = operation(timeout.Token);
-            var value = await task.WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
-
-            // Back only if this operation began after the last failure: one that was already under way proves nothing.
-            if (Volatile.Read(ref _failed) == 1 && started > Interlocked.Read(ref _failedAt) && Interlocked.Exchange(ref _failed, 0) == 1)
-            {
-                Interlocked.Exchange(ref _failuresInARow, 0);
-                DefenderLog.SharedCacheRecovered(_logger);
-            }
-
-            return (true, value);
-        }
-        catch (Exception exception)
-        {
-            // An operation left running past the timeout must not surface later as an unobserved exception.
-            _ = task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            // Tried again after 1 s, then 2, 4, … up to RetryAfterFailure: a blip (a restart, a failover) costs a second,
-            // an outage one attempt per interval.
-            var now = _time.GetUtcNow();
-            var failures = Math.Min(Interlocked.Increment(ref _failuresInARow), 16);
-            var pause = TimeSpan.FromTicks(Math.Min(_options.RetryAfterFailure.Ticks, TimeSpan.TicksPerSecond << (failures - 1)));
-            Interlocked.Exchange(ref _failedAt, now.UtcTicks);
-            Interlocked.Exchange(ref _unavailableUntil, (now + pause).UtcTicks);
-            if (Interlocked.Exchange(ref _failed, 1) == 0)
-            {
-                DefenderLog.SharedCacheUnavailable(_logger, exception is TimeoutException or OperationCanceledException ? $"no answer within {_options.OperationTimeout.TotalMilliseconds} ms" : exception.GetType().Name, pause);
-            }
-
-            return (false, default);
-        }
-    }
+    private Task<(bool Ok, T? Value)> RunAsync<T>(Func<CancellationToken, Task<T>> operation) =>
+        _disposed ? Task.FromResult<(bool, T?)>((false, default)) : _guard.RunAsync(operation);
 
     // A hash: the store shows neither the app nor the tenant. The tenant is taken as given (ordinal), like the
     // credential's own cache, so no spelling of one tenant can return another's token.

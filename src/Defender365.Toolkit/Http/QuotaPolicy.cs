@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Defender365.Toolkit.Quotas;
+
+namespace Defender365.Toolkit.Http;
+
+/// <summary>
+/// Each attempt waits for room in its tenant's quota (<see cref="DefenderQuotaLimiter"/>) before it is sent, holds a
+/// request slot while it is in flight where the quota limits those, and teaches the governor every 429: the tenant's
+/// quota pauses for the wait the service names, on every instance that shares it.
+/// </summary>
+/// <remarks>After the permission check (a refused call takes no room) and inside the retries (each attempt counts at the service).</remarks>
+internal sealed class QuotaPolicy : HttpPipelinePolicy
+{
+    private readonly DefenderQuotaLimiter _limiter;
+    private readonly DefenderClientOptions _options;
+
+    public QuotaPolicy(DefenderQuotaLimiter limiter, DefenderClientOptions options)
+    {
+        _limiter = limiter;
+        _options = options;
+    }
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessCoreAsync(message, pipeline, async: true);
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+        ProcessCoreAsync(message, pipeline, async: false).AsTask().GetAwaiter().GetResult();
+
+    private async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
+    {
+        var call = DefenderCallContext.Of(message);
+        var request = new DefenderQuotaRequest(call.Operation, call.TenantId);
+        using var lease = async
+            ? await _limiter.AcquireAsync(request, 1, message.CancellationToken).ConfigureAwait(false)
+            : _limiter.AttemptAcquire(request, 1);
+        if (!lease.IsAcquired)
+        {
+            throw Exhausted(message, call, lease);
+        }
+
+        if (async)
+        {
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+        else
+        {
+            ProcessNext(message, pipeline);
+        }
+
+        if (message.HasResponse && message.Response.Status == 429)
+        {
+            // The wait may be named only in the body (advanced hunting): read it now, as the retry policy would.
+            await PooledContent.BufferErrorAsync(message.Response, async, message.CancellationToken).ConfigureAwait(false);
+            var named = DefenderRetryPolicy.ServerDelay(message.Response, _options.TimeProvider);
+            var pause = named is { } wait && wait > TimeSpan.Zero ? wait : _limiter.Options.DefaultPause;
+            await _limiter.PauseAsync(request, pause, message.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private DefenderRequestException Exhausted(HttpMessage message, DefenderCallContext call, RateLimitLease lease)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
+        lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason);
+        var attempts = message.TryGetProperty(DefenderRetryPolicy.AttemptsProperty, out var count) && count is int sent ? sent + 1 : 1;
+        var maxWait = _limiter.Options.MaxWait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var text = $"{call.Operation.Id} for tenant '{call.TenantId}' was not sent: {reason ?? "its quota has no room"}, longer than the {maxWait} s a call waits at most (DefenderClientOptions.Quotas.MaxWait).";
+        return new DefenderRequestException(text, DefenderRequestFailure.QuotaExhausted, status: 0, errorCode: null, serviceMessage: null, target: null, requestId: null, call.Operation.Id, call.TenantId,
+            retryAfter: retryAfter > TimeSpan.Zero ? retryAfter : null, attempts);
+    }
+}
