@@ -12,7 +12,7 @@ namespace Defender365.Toolkit.Tests.SharedCache;
 
 /// <summary>
 /// An emulator with a few thousand consented tenants and a real redis-server, for the tests of several app instances
-/// sharing tokens. Each test takes its own range of tenants (<see cref="Tenants"/>), so counts never mix.
+/// sharing tokens and quotas. Each test takes its own range of tenants (<see cref="Tenants"/>), so counts never mix.
 /// </summary>
 public sealed class ScaleOutFixture : IAsyncLifetime
 {
@@ -35,7 +35,7 @@ public sealed class ScaleOutFixture : IAsyncLifetime
         for (var i = 0; i < 2500; i++)
         {
             var tenantId = new Guid(i + 1, 0x5ca1, 0x0e0a, [0, 0, 0, 0, 0, 0, 0, 1]).ToString();
-            options.AddTenant(tenantId, $"Customer {i + 1}").Consent(EmulatorOptions.DemoClientId, DefenderResourceIds.ThreatProtection, "Incident.Read.All");
+            options.AddTenant(tenantId, $"Customer {i + 1}").Consent(EmulatorOptions.DemoClientId, DefenderResourceIds.ThreatProtection, "Incident.Read.All", "AdvancedHunting.Read.All");
             tenants.Add(tenantId);
         }
 
@@ -103,6 +103,9 @@ public sealed class AppInstance(DefenderAppCredential credential, DefenderShared
         (await Credential.GetTokenAsync(tenantId, DefenderResourceIds.ThreatProtection)).Token;
 
     public Task ConnectedAsync() => connection.Value;
+
+    /// <summary>The instance's Redis connection, as the toolkit's Redis parts take it.</summary>
+    public Func<Task<IConnectionMultiplexer>> Connection => () => connection.Value;
 
     public async ValueTask DisposeAsync()
     {
