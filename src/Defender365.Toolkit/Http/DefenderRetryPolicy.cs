@@ -19,7 +19,7 @@ namespace Defender365.Toolkit.Http;
 /// negative, non-numeric or unreadable value is ignored in favour of the back-off) and never waited beyond
 /// <see cref="RetryOptions.MaxDelay"/>: a longer one ends the call at once with the wait it asked for, never in a hang.
 /// </summary>
-internal sealed partial class DefenderRetryPolicy : HttpPipelinePolicy
+internal sealed partial class DefenderRetryPolicy : AsyncPipelinePolicy
 {
     /// <summary>How many times the message was sent (set after each attempt).</summary>
     internal const string AttemptsProperty = "Defender365.Attempts";
@@ -44,26 +44,14 @@ internal sealed partial class DefenderRetryPolicy : HttpPipelinePolicy
         _time = time;
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessCoreAsync(message, pipeline, async: true);
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessCoreAsync(message, pipeline, async: false).AsTask().GetAwaiter().GetResult();
-
-    private async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
+    protected override async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
     {
         for (var attempt = 0; ; attempt++)
         {
             Exception? failure = null;
             try
             {
-                if (async)
-                {
-                    await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
-                }
-                else
-                {
-                    ProcessNext(message, pipeline);
-                }
+                await SendNextAsync(message, pipeline, async).ConfigureAwait(false);
 
                 await ReadBodyAsync(message, async).ConfigureAwait(false);
             }

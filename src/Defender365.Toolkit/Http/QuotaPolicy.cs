@@ -12,7 +12,7 @@ namespace Defender365.Toolkit.Http;
 /// quota pauses for the wait the service names, on every instance that shares it.
 /// </summary>
 /// <remarks>After the permission check (a refused call takes no room) and inside the retries (each attempt counts at the service).</remarks>
-internal sealed class QuotaPolicy : HttpPipelinePolicy
+internal sealed class QuotaPolicy : AsyncPipelinePolicy
 {
     private readonly DefenderQuotaLimiter _limiter;
     private readonly DefenderClientOptions _options;
@@ -23,31 +23,20 @@ internal sealed class QuotaPolicy : HttpPipelinePolicy
         _options = options;
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessCoreAsync(message, pipeline, async: true);
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessCoreAsync(message, pipeline, async: false).AsTask().GetAwaiter().GetResult();
-
-    private async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
+    protected override async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
     {
         var call = DefenderCallContext.Of(message);
         var request = new DefenderQuotaRequest(call.Operation, call.TenantId);
+        // Both paths wait alike; the synchronous one blocks while it waits, as it does on the network.
         using var lease = async
             ? await _limiter.AcquireAsync(request, 1, message.CancellationToken).ConfigureAwait(false)
-            : _limiter.AttemptAcquire(request, 1);
+            : _limiter.AcquireAsync(request, 1, message.CancellationToken).AsTask().GetAwaiter().GetResult();
         if (!lease.IsAcquired)
         {
             throw Exhausted(message, call, lease);
         }
 
-        if (async)
-        {
-            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
-        }
-        else
-        {
-            ProcessNext(message, pipeline);
-        }
+        await SendNextAsync(message, pipeline, async).ConfigureAwait(false);
 
         if (message.HasResponse && message.Response.Status == 429)
         {

@@ -19,7 +19,7 @@ namespace Defender365.Toolkit.Http;
 /// the tenant's tokens for other APIs are left alone. Forcing needs a <see cref="DefenderAppCredential"/>; other
 /// credentials serve what they serve.
 /// </remarks>
-internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
+internal sealed class TenantAuthenticationPolicy : AsyncPipelinePolicy
 {
     // Claims per token instance: the credential hands out the same string while the token is cached, so this is a
     // reference lookup rather than a parse per call; entries die with the token.
@@ -38,35 +38,18 @@ internal sealed class TenantAuthenticationPolicy : HttpPipelinePolicy
         _options = options;
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => ProcessCoreAsync(message, pipeline, async: true);
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-        ProcessCoreAsync(message, pipeline, async: false).AsTask().GetAwaiter().GetResult();
-
-    private async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
+    protected override async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
     {
         var call = DefenderCallContext.Of(message);
         var token = await AuthorizeAsync(message, call, async).ConfigureAwait(false);
-        await SendAsync(message, pipeline, async).ConfigureAwait(false);
+        await SendNextAsync(message, pipeline, async).ConfigureAwait(false);
 
         // A revoked or rotated token stays in every cache until it expires: drop it and try once with a fresh one.
         if (message.Response.Status == 401 && TryForceRefresh(call, token))
         {
             message.Response.ContentStream?.Dispose();
             await AuthorizeAsync(message, call, async).ConfigureAwait(false);
-            await SendAsync(message, pipeline, async).ConfigureAwait(false);
-        }
-    }
-
-    private static async ValueTask SendAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
-    {
-        if (async)
-        {
-            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
-        }
-        else
-        {
-            ProcessNext(message, pipeline);
+            await SendNextAsync(message, pipeline, async).ConfigureAwait(false);
         }
     }
 

@@ -102,7 +102,11 @@ public sealed class DefenderQuotaLimiter : PartitionedRateLimiter<DefenderQuotaR
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// This governor's totals over every tenant and quota: leases granted and refused, and calls waiting now. Room left is
+    /// not reported (<c>CurrentAvailablePermits</c> is 0): with a shared store it changes with every instance's calls.
+    /// </summary>
+    /// <param name="resource">Any request; the totals are the governor's.</param>
     public override RateLimiterStatistics? GetStatistics(DefenderQuotaRequest resource) => new()
     {
         CurrentAvailablePermits = 0,

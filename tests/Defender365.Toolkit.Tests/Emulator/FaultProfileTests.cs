@@ -64,7 +64,7 @@ public sealed class FaultProfileTests(EmulatorFixture fixture) : IClassFixture<E
     [InlineData("""{ "rules": [ { "fault": "dropMidBody", "probability": 1.5 } ] }""", "rule 1 (DropMidBody): probability must be between 0 and 1")]
     [InlineData("""{ "rules": [ { "fault": "explode" } ] }""", "at line 1")]
     [InlineData("""{ "rules": [ { "fault": "timeout", "sconds": 3 } ] }""", "at line 1")]
-    [InlineData("""{ "rules": [ { "fault": "quota" } ] }""", "a quota needs perMinute and/or perHour")]
+    [InlineData("""{ "rules": [ { "fault": "quota" } ] }""", "a quota needs perMinute, perHour and/or concurrent")]
     [InlineData("""{ "rules": [ { "fault": "serverError", "operation": "NoSuchOperation" } ] }""", "'NoSuchOperation' is not a catalog operation id")]
     [InlineData("""{ "rules": [ { "fault": "tokenError", "error": "AADSTS1" } ] }""", "error must be AADSTS650052")]
     [InlineData("""{ "rules": [ """, "at line 1")]
