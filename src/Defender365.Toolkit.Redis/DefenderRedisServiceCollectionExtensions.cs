@@ -29,9 +29,11 @@ public static class DefenderRedisServiceCollectionExtensions
         {
             options.Configuration = section["Configuration"];
             options.EncryptionKey = section["EncryptionKey"];
-            if (bool.TryParse(section[nameof(DefenderRedisOptions.ShareQuotas)], out var shareQuotas))
+            if (section[nameof(DefenderRedisOptions.ShareQuotas)] is { } shareQuotas)
             {
-                options.ShareQuotas = shareQuotas;
+                // A typo must not silently leave sharing on (or off): say which setting, as for the key.
+                options.ShareQuotas = bool.TryParse(shareQuotas, out var share) ? share
+                    : throw new InvalidOperationException($"Defender Redis: '{nameof(DefenderRedisOptions.ShareQuotas)}' must be true or false.");
             }
 
             section.GetSection(nameof(DefenderRedisOptions.SharedTokenCache)).Bind(options.SharedTokenCache);

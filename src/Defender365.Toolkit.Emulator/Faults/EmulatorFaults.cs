@@ -287,9 +287,14 @@ public sealed class EmulatorFaults
     {
         foreach (var slot in taken)
         {
-            if (_quotaInFlight.TryGetValue(slot, out var count))
+            // An idle tenant leaves no entry: thousands of tenants come and go.
+            if (_quotaInFlight.TryGetValue(slot, out var count) && count > 1)
             {
                 _quotaInFlight[slot] = count - 1;
+            }
+            else
+            {
+                _quotaInFlight.Remove(slot);
             }
         }
     }

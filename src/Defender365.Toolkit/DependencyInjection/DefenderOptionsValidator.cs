@@ -78,14 +78,8 @@ internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOp
             problems.Add($"{sectionPath}:MaxRetries must be 0 to 10; got {options.MaxRetries}.");
         }
 
-        try
-        {
-            options.Quotas.Copy().Validate();
-        }
-        catch (ArgumentOutOfRangeException exception)
-        {
-            problems.Add($"{sectionPath}:Quotas:{exception.ParamName} must be {(exception.ParamName is "MaxWait" or "DefaultPause" ? "zero or more" : "positive")} and at most a day.");
-        }
+        // Durations are not secrets: the rule is said, the value is not needed.
+        problems.AddRange(options.Quotas.Problems().Select(p => $"{sectionPath}:Quotas:{p.Name} {p.Rule}."));
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

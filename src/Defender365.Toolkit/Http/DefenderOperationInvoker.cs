@@ -76,7 +76,7 @@ public class DefenderOperationInvoker
         {
             // The app's shared governor, or one for this invoker: a tenant's quota is counted wherever its calls go.
             Options.QuotaLimiter ??= new Quotas.DefenderQuotaLimiter(Options.Quotas, sharedStore: null, Options.LoggerFactory, Options.TimeProvider);
-            pipelineOptions.PerRetryPolicies.Add(new QuotaPolicy(Options.QuotaLimiter, Options));
+            pipelineOptions.PerRetryPolicies.Add(new QuotaPolicy(Options.QuotaLimiter, Options.TimeProvider));
         }
 
         // Azure.Core takes the retry policy from the options; ours knows the Defender 429 forms and POST semantics.

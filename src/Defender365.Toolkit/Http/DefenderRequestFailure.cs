@@ -27,7 +27,8 @@ public enum DefenderRequestFailure
     /// <summary>
     /// Not sent: the tenant's quota for the operation (documented, or paused by the service's 429) has no room within
     /// <see cref="Quotas.DefenderQuotaOptions.MaxWait"/>. Status 0; <see cref="DefenderRequestException.RetryAfter"/> says
-    /// when there is room, when known.
+    /// when there is room, when known; <see cref="DefenderRequestException.Attempts"/> counts only attempts sent before
+    /// (0 when none was).
     /// </summary>
     QuotaExhausted,
 }

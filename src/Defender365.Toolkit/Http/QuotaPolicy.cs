@@ -15,12 +15,12 @@ namespace Defender365.Toolkit.Http;
 internal sealed class QuotaPolicy : AsyncPipelinePolicy
 {
     private readonly DefenderQuotaLimiter _limiter;
-    private readonly DefenderClientOptions _options;
+    private readonly TimeProvider _time;
 
-    public QuotaPolicy(DefenderQuotaLimiter limiter, DefenderClientOptions options)
+    public QuotaPolicy(DefenderQuotaLimiter limiter, TimeProvider time)
     {
         _limiter = limiter;
-        _options = options;
+        _time = time;
     }
 
     protected override async ValueTask ProcessCoreAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, bool async)
@@ -42,8 +42,10 @@ internal sealed class QuotaPolicy : AsyncPipelinePolicy
         {
             // The wait may be named only in the body (advanced hunting): read it now, as the retry policy would.
             await PooledContent.BufferErrorAsync(message.Response, async, message.CancellationToken).ConfigureAwait(false);
-            var named = DefenderRetryPolicy.ServerDelay(message.Response, _options.TimeProvider);
-            var pause = named is { } wait && wait > TimeSpan.Zero ? wait : _limiter.Options.DefaultPause;
+            // Read as defensively as the retry policy reads it (unreadable: no wait; huge: TimeSpan.MaxValue, which the
+            // governor caps at MaxPause).
+            var named = DefenderRetryPolicy.ServerDelay(message.Response, _time);
+            var pause = named is { } wait && wait > TimeSpan.Zero ? wait : _limiter.Settings.DefaultPause;
             await _limiter.PauseAsync(request, pause, message.CancellationToken).ConfigureAwait(false);
         }
     }
@@ -52,8 +54,9 @@ internal sealed class QuotaPolicy : AsyncPipelinePolicy
     {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
         lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason);
-        var attempts = message.TryGetProperty(DefenderRetryPolicy.AttemptsProperty, out var count) && count is int sent ? sent + 1 : 1;
-        var maxWait = _limiter.Options.MaxWait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        // This attempt was not sent: only those before it count (0 when it was the first).
+        var attempts = message.TryGetProperty(DefenderRetryPolicy.AttemptsProperty, out var count) && count is int sent ? sent : 0;
+        var maxWait = _limiter.Settings.MaxWait.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         var text = $"{call.Operation.Id} for tenant '{call.TenantId}' was not sent: {reason ?? "its quota has no room"}, longer than the {maxWait} s a call waits at most (DefenderClientOptions.Quotas.MaxWait).";
         return new DefenderRequestException(text, DefenderRequestFailure.QuotaExhausted, status: 0, errorCode: null, serviceMessage: null, target: null, requestId: null, call.Operation.Id, call.TenantId,
             retryAfter: retryAfter > TimeSpan.Zero ? retryAfter : null, attempts);

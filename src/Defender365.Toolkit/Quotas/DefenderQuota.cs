@@ -56,7 +56,7 @@ public sealed class DefenderQuota
             throw new ArgumentException($"The concurrency limit of '{family}' must be positive.", nameof(rateLimit));
         }
 
-        return new DefenderQuota(rateLimit.Family ?? family, windows, rateLimit.MaxConcurrentRequests);
+        return new DefenderQuota(string.IsNullOrWhiteSpace(rateLimit.Family) ? family : rateLimit.Family, windows, rateLimit.MaxConcurrentRequests);
 
         void Add(int? limit, TimeSpan length)
         {

@@ -64,8 +64,11 @@ public sealed class DefenderQuotaLimiter : PartitionedRateLimiter<DefenderQuotaR
         }
     }
 
-    /// <summary>The settings in use.</summary>
+    /// <summary>The settings in use (a copy).</summary>
     public DefenderQuotaOptions Options => _options.Copy();
+
+    /// <summary>The settings in use, for the pipeline (not copied per call).</summary>
+    internal DefenderQuotaOptions Settings => _options;
 
     /// <summary>Whether calls count in the shared store now: false without one, and for a while after it failed.</summary>
     public bool IsShared => _guard?.IsAvailable == true;
@@ -153,8 +156,14 @@ public sealed class DefenderQuotaLimiter : PartitionedRateLimiter<DefenderQuotaR
             return Granted(store, key, quota, requestId, permitCount);
         }
 
+        if (permitCount == 0)
+        {
+            // A look that finds no room: nothing was refused, so nothing is counted or logged.
+            return QuotaLease.NoRoom(decision.RetryAfter, Reason(quota, decision.RetryAfter));
+        }
+
         var deadline = _time.GetUtcNow() + _options.MaxWait;
-        if (!wait || permitCount == 0 || decision.RetryAfter > _options.MaxWait)
+        if (!wait || decision.RetryAfter > _options.MaxWait)
         {
             return Refused(request, quota, decision.RetryAfter);
         }
@@ -208,7 +217,9 @@ public sealed class DefenderQuotaLimiter : PartitionedRateLimiter<DefenderQuotaR
             var (ok, decision) = await _guard!.RunAsync(ct => _shared.TryTakeAsync(key, quota, count, requestId, ct).AsTask(), cancellationToken).ConfigureAwait(false);
             if (ok)
             {
-                return (decision, _shared);
+                // A store is an extension point: a negative wait from one is no known wait (look again soon), never a
+                // delay that throws.
+                return (decision.RetryAfter < TimeSpan.Zero ? decision with { RetryAfter = TimeSpan.Zero } : decision, _shared);
             }
         }
 
@@ -225,11 +236,14 @@ public sealed class DefenderQuotaLimiter : PartitionedRateLimiter<DefenderQuotaR
     {
         Interlocked.Increment(ref _refused);
         DefenderLog.QuotaRefused(_logger, quota.Family, request.TenantId, retryAfter);
-        var reason = retryAfter == TimeSpan.Zero
-            ? $"all {quota.MaxConcurrentRequests} requests the quota allows at once are in flight"
-            : $"the quota ({quota}) has no room for {Math.Ceiling(retryAfter.TotalSeconds):0} s";
-        return new QuotaLease(retryAfter, reason);
+        return QuotaLease.NoRoom(retryAfter, Reason(quota, retryAfter));
     }
+
+    private static string Reason(DefenderQuota quota, TimeSpan retryAfter) => retryAfter > TimeSpan.Zero
+        ? $"the quota ({quota}) has no room for {Math.Ceiling(retryAfter.TotalSeconds):0} s"
+        : quota.MaxConcurrentRequests is int inFlight
+            ? $"all {inFlight} requests the quota ({quota}) allows at once are in flight"
+            : $"the quota ({quota}) has no room";
 
     // A request slot is given back where it was taken; through the guard, so a store that is down costs no wait (its
     // slots lapse there on their own).
@@ -331,7 +345,9 @@ public sealed class DefenderQuotaLimiter : PartitionedRateLimiter<DefenderQuotaR
         public QuotaLease(DefenderQuotaLimiter owner, IDefenderQuotaStore store, string key, string requestId)
             : this() => (_owner, _store, _key, _requestId) = (owner, store, key, requestId);
 
-        public QuotaLease(TimeSpan retryAfter, string reason) => (_retryAfter, _reason) = (retryAfter, reason);
+        private QuotaLease(TimeSpan retryAfter, string reason) => (_retryAfter, _reason) = (retryAfter, reason);
+
+        public static QuotaLease NoRoom(TimeSpan retryAfter, string reason) => new(retryAfter, reason);
 
         public override bool IsAcquired { get; }
 

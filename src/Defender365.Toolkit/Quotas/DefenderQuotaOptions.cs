@@ -31,25 +31,43 @@ public sealed class DefenderQuotaOptions
     /// </summary>
     public TimeSpan RetryAfterFailure { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Throws for the first setting out of range, naming it.</summary>
     internal DefenderQuotaOptions Validate()
     {
-        Positive(MaxWait, nameof(MaxWait), allowZero: true);
-        Positive(MaxPause, nameof(MaxPause), allowZero: false);
-        Positive(DefaultPause, nameof(DefaultPause), allowZero: true);
-        Positive(SharedStoreTimeout, nameof(SharedStoreTimeout), allowZero: false);
-        Positive(RetryAfterFailure, nameof(RetryAfterFailure), allowZero: false);
-        return this;
+        foreach (var (name, value, rule) in Problems())
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"DefenderQuotaOptions.{name} {rule}.");
+        }
 
-        static void Positive(TimeSpan value, string name, bool allowZero)
+        return this;
+    }
+
+    /// <summary>Every setting out of range, with the rule it breaks (the configuration validator words them for its section).</summary>
+    internal IEnumerable<(string Name, TimeSpan Value, string Rule)> Problems()
+    {
+        (string, TimeSpan, bool AllowZero)[] settings =
+        [
+            (nameof(MaxWait), MaxWait, true),
+            (nameof(MaxPause), MaxPause, false),
+            (nameof(DefaultPause), DefaultPause, true),
+            (nameof(SharedStoreTimeout), SharedStoreTimeout, false),
+            (nameof(RetryAfterFailure), RetryAfterFailure, false),
+        ];
+        foreach (var (name, value, allowZero) in settings)
         {
             if (value < TimeSpan.Zero || (!allowZero && value == TimeSpan.Zero) || value > TimeSpan.FromDays(1))
             {
-                throw new ArgumentOutOfRangeException(name, value, $"DefenderQuotaOptions.{name} must be {(allowZero ? "zero or more" : "positive")} and at most a day.");
+                yield return (name, value, $"must be {(allowZero ? "zero or more" : "positive")} and at most a day");
             }
         }
     }
 
-    internal DefenderQuotaOptions Copy() => (DefenderQuotaOptions)MemberwiseClone();
+    internal DefenderQuotaOptions Copy()
+    {
+        var copy = new DefenderQuotaOptions();
+        CopyTo(copy);
+        return copy;
+    }
 
     internal void CopyTo(DefenderQuotaOptions target) =>
         (target.MaxWait, target.MaxPause, target.DefaultPause, target.SharedStoreTimeout, target.RetryAfterFailure) =

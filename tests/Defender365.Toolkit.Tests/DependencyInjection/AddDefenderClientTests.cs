@@ -144,6 +144,26 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
     };
 
     [Fact]
+    public void Quota_settings_reach_the_clients_governor_and_one_out_of_range_is_named_at_start()
+    {
+        var settings = SignIn();
+        settings["Quotas:MaxWait"] = "00:00:07";
+        settings["UseQuotas"] = "true";
+        using (var provider = new ServiceCollection().AddDefenderClient(Section(settings)).BuildServiceProvider())
+        {
+            var invoker = provider.GetRequiredService<DefenderOperationInvoker>();
+            Assert.Equal(TimeSpan.FromSeconds(7), invoker.Options.Quotas.MaxWait);
+            Assert.Equal(TimeSpan.FromSeconds(7), invoker.Options.QuotaLimiter!.Options.MaxWait);
+        }
+
+        settings["Quotas:MaxWait"] = "-00:00:01";
+        settings["Quotas:MaxPause"] = "00:00:00";
+        var failure = ValidationFailure(settings);
+        Assert.Contains("Defender:Quotas:MaxWait must be zero or more and at most a day.", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Defender:Quotas:MaxPause must be positive and at most a day.", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_manifests_cloud_is_the_default_for_the_credential_the_sign_in_host_and_the_api_hosts()
     {
         using var provider = new ServiceCollection().AddDefenderClient<GccHighClient>(Section(SignIn())).BuildServiceProvider();

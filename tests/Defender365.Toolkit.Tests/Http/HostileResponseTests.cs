@@ -81,6 +81,52 @@ public sealed class HostileResponseTests(EmulatorFixture fixture) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("Retry-After", "99999999999999999999", true)]
+    [InlineData("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT", true)]
+    [InlineData("retry-after-ms", "1e300", true)]
+    [InlineData("retry-after-ms", "-5", false)]
+    [InlineData("Retry-After", "soon", false)]
+    public async Task A_429s_hostile_wait_pauses_the_tenants_quota_no_longer_than_MaxPause(string header, string value, bool huge)
+    {
+        await using var api = await ScriptedApi.StartAsync(fixture.Emulator.Certificate, (context, n) =>
+        {
+            if (n > 1)
+            {
+                return ScriptedApi.Json(context, SkipPage(context, 1));
+            }
+
+            context.Response.Headers[header] = value;
+            return ScriptedApi.Json(context, """{"error":{"code":"TooManyRequests","message":"Slow down."}}""", 429);
+        });
+        var invoker = Invoker(api, o =>
+        {
+            o.Retry.MaxRetries = 0;
+            o.Quotas.MaxPause = TimeSpan.FromMinutes(10);
+            o.Quotas.MaxWait = TimeSpan.FromSeconds(5);
+        });
+
+        var throttled = await Assert.ThrowsAsync<DefenderRequestException>(() => invoker.SendAsync(SkipList, Tenant).WaitAsync(Patience));
+        Assert.Equal(429, throttled.Status);
+
+        if (huge)
+        {
+            // Far beyond any real quota: the tenant pauses for MaxPause, and its next call is refused without being sent.
+            var refused = await Assert.ThrowsAsync<DefenderRequestException>(() => invoker.SendAsync(SkipList, Tenant).WaitAsync(Patience));
+            Assert.Equal(DefenderRequestFailure.QuotaExhausted, refused.Failure);
+            Assert.InRange(refused.RetryAfter!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+            Assert.Equal(0, refused.Attempts);
+            Assert.Equal(1, api.Requests);
+        }
+        else
+        {
+            // No readable wait: a short default pause, then the call goes out.
+            var answer = await invoker.SendAsync(SkipList, Tenant).WaitAsync(Patience);
+            Assert.Equal(200, answer.Status);
+            Assert.Equal(2, api.Requests);
+        }
+    }
+
+    [Theory]
     [InlineData("-1")]
     [InlineData("1e300")]
     public async Task A_malformed_or_huge_wait_on_a_503_to_a_get_is_never_a_hang(string value)

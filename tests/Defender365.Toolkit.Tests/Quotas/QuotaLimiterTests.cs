@@ -214,4 +214,65 @@ public sealed class QuotaLimiterTests
 
         Assert.False(limiter.AttemptAcquire(new DefenderQuotaRequest(Hunting, "tenant-h"), 0).IsAcquired);
     }
+
+    [Fact]
+    public async Task Idle_tenants_are_dropped_while_paused_ones_and_ones_with_requests_in_flight_are_kept()
+    {
+        var store = new LocalQuotaStore(_time);
+        var hunting = DefenderQuota.For(Hunting);
+        for (var i = 0; i < 1000; i++)
+        {
+            await store.TryTakeAsync($"tenant-{i}:{hunting.Family}", hunting, 1, "", CancellationToken.None);
+        }
+
+        await store.PauseAsync("paused:" + hunting.Family, TimeSpan.FromMinutes(10), CancellationToken.None);
+        var scores = DefenderQuota.For(ListSecureScores);
+        Assert.True((await store.TryTakeAsync("busy:" + scores.Family, scores, 1, "request-1", CancellationToken.None)).Granted);
+        Assert.Equal(1002, store.KeyCount);
+
+        // Past the minute the thousand tenants used: what they counted limits nothing any more. The pause has a minute
+        // to go and the Secure Score request is still in flight.
+        _time.Advance(TimeSpan.FromMinutes(9));
+        await store.TryTakeAsync("newcomer:" + hunting.Family, hunting, 1, "", CancellationToken.None);
+        Assert.Equal(3, store.KeyCount);
+        Assert.False((await store.TryTakeAsync("paused:" + hunting.Family, hunting, 1, "", CancellationToken.None)).Granted);
+
+        // The request in flight still holds its slot after the sweep.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await store.TryTakeAsync("busy:" + scores.Family, scores, 1, $"request-{i + 2}", CancellationToken.None)).Granted);
+        }
+
+        Assert.False((await store.TryTakeAsync("busy:" + scores.Family, scores, 1, "request-5", CancellationToken.None)).Granted);
+    }
+
+    [Fact]
+    public async Task A_store_that_answers_a_negative_wait_is_asked_again_instead_of_failing_the_call()
+    {
+        var store = new AnsweringStore(new DefenderQuotaDecision(false, TimeSpan.FromSeconds(-5)), DefenderQuotaDecision.Grant);
+        using var limiter = new DefenderQuotaLimiter(sharedStore: store);
+
+        using var lease = await limiter.AcquireAsync(new DefenderQuotaRequest(Hunting, "tenant-i")).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(lease.IsAcquired);
+        Assert.Equal(2, store.Asked);
+    }
+
+    /// <summary>A third-party store that answers what it is told, in order (then grants).</summary>
+    private sealed class AnsweringStore(params DefenderQuotaDecision[] answers) : IDefenderQuotaStore
+    {
+        private int _asked;
+
+        public int Asked => _asked;
+
+        public ValueTask<DefenderQuotaDecision> TryTakeAsync(string key, DefenderQuota quota, int count, string requestId, CancellationToken cancellationToken)
+        {
+            var n = Interlocked.Increment(ref _asked);
+            return ValueTask.FromResult(n <= answers.Length ? answers[n - 1] : DefenderQuotaDecision.Grant);
+        }
+
+        public ValueTask ReleaseAsync(string key, string requestId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask PauseAsync(string key, TimeSpan duration, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
 }

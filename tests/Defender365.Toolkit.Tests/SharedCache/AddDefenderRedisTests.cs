@@ -1,6 +1,8 @@
 using Defender365.Toolkit.Authentication;
 using Defender365.Toolkit.Catalog;
 using Defender365.Toolkit.Emulator;
+using Defender365.Toolkit.Http;
+using Defender365.Toolkit.Quotas;
 using Defender365.Toolkit.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +36,35 @@ public sealed class AddDefenderRedisTests(ScaleOutFixture fixture) : IClassFixtu
         {
             Assert.DoesNotContain(key, error.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    public void The_clients_take_the_governor_AddDefenderRedis_registers_shared_unless_ShareQuotas_is_false(string? shareQuotas, bool shared)
+    {
+        using var provider = Services(new()
+        {
+            ["Defender:Redis:EncryptionKey"] = Convert.ToBase64String(fixture.EncryptionKey),
+            ["Defender:Redis:ShareQuotas"] = shareQuotas,
+        }).BuildServiceProvider();
+
+        var governor = provider.GetRequiredService<DefenderQuotaLimiter>();
+        Assert.Same(governor, provider.GetRequiredService<DefenderOperationInvoker>().Options.QuotaLimiter);
+        Assert.Equal(shared, governor.IsShared);
+    }
+
+    [Fact]
+    public void A_malformed_ShareQuotas_stops_the_app_naming_the_setting()
+    {
+        using var provider = Services(new()
+        {
+            ["Defender:Redis:EncryptionKey"] = Convert.ToBase64String(fixture.EncryptionKey),
+            ["Defender:Redis:ShareQuotas"] = "yes please",
+        }).BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<DefenderQuotaLimiter>());
+        Assert.Contains("'ShareQuotas' must be true or false", error.Message, StringComparison.Ordinal);
     }
 
     private async Task<string> TokenFromNewAppAsync(string tenant)
