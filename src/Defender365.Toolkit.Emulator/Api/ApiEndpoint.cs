@@ -35,6 +35,18 @@ internal sealed class ApiEndpoint
         var operation = found.Operation;
         _state.Statistics.CountApiCall(operation.Id);
 
+        // Counted as the answer starts, whichever of the throttles below made it.
+        http.Response.OnStarting(static state =>
+        {
+            var (http, statistics, operationId) = ((HttpContext, EmulatorStatistics, string))state;
+            if (http.Response.StatusCode == StatusCodes.Status429TooManyRequests)
+            {
+                statistics.CountThrottledCall(operationId);
+            }
+
+            return Task.CompletedTask;
+        }, (http, _state.Statistics, operation.Id));
+
         var (tenantId, appId, refusal) = await AuthorizeAsync(http, operation, graph).ConfigureAwait(false);
         if (refusal is not null)
         {

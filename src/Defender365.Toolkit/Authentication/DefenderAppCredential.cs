@@ -63,10 +63,10 @@ public sealed class DefenderAppCredential : TokenCredential, IRefreshableTokenCr
         AuthorityHost = options.AuthorityHost ?? DefenderCatalog.Default.GetResource(DefenderResourceIds.ThreatProtection).GetEndpoint(options.Cloud).AuthorityHost;
         _allowAnyTenant = options.AllowedTenants.Contains("*");
         _allowedTenants = new HashSet<string>(options.AllowedTenants.Where(t => t != "*"), StringComparer.OrdinalIgnoreCase);
-        _cache = new TenantTokenCache(options.TimeProvider, options.RefreshMargin);
+        _logger = options.LoggerFactory?.CreateLogger(DefenderLog.AuthenticationCategory) ?? NullLogger.Instance;
+        _cache = new TenantTokenCache(options.TimeProvider, options.RefreshMargin, options.MaxCachedTokens, _logger);
         _shared = options.SharedTokenCache;
         _refreshMargin = options.RefreshMargin;
-        _logger = options.LoggerFactory?.CreateLogger(DefenderLog.AuthenticationCategory) ?? NullLogger.Instance;
         _msal = msal(AuthorityHost, options);
     }
 
@@ -78,6 +78,9 @@ public sealed class DefenderAppCredential : TokenCredential, IRefreshableTokenCr
 
     /// <summary>The sign-in host.</summary>
     public Uri AuthorityHost { get; }
+
+    /// <summary>The bound of the token cache (<see cref="DefenderAppCredentialOptions.MaxCachedTokens"/>).</summary>
+    internal int MaxCachedTokens => _cache.Capacity;
 
     /// <summary>Creates a credential that authenticates with a client secret.</summary>
     /// <param name="clientId">The app registration's client id.</param>

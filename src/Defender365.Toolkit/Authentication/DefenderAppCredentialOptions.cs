@@ -40,10 +40,19 @@ public sealed class DefenderAppCredentialOptions
     public IMsalHttpClientFactory? HttpClientFactory { get; set; }
 
     /// <summary>
-    /// Number of MSAL client applications the tenants are spread over (by hash). MSAL's token lookup slows as one
-    /// application's cache grows to thousands of tenants; spreading keeps each cache small. Default 16; 1 to 256.
+    /// Number of MSAL client applications the tenants are spread over (by hash). Each serializes the token requests it
+    /// saves; spreading lets a cold start over thousands of tenants save them side by side. Default 16; 1 to 256.
     /// </summary>
     public int ClientApplicationShards { get; set; } = 16;
+
+    /// <summary>
+    /// The most tokens (one per tenant and API) this process keeps. Past it, a sweep drops the least recently used
+    /// (logged once an hour, event <c>TokenCacheFull</c>); they are requested again when next used, from the
+    /// <see cref="SharedTokenCache"/> if there is one. Tokens are also dropped a few minutes after they stop being
+    /// served. Default 100,000: a tenant's token costs about 3 KB, most of it the token itself (docs/hosting.md gives
+    /// the measured figures). At least 1.
+    /// </summary>
+    public int MaxCachedTokens { get; set; } = TenantTokenCache.DefaultCapacity;
 
     /// <summary>
     /// Where token acquisitions and failures are logged (category <c>Defender365.Toolkit.Authentication</c>): tenant,
@@ -76,6 +85,11 @@ public sealed class DefenderAppCredentialOptions
         if (ClientApplicationShards is < 1 or > 256)
         {
             throw new ArgumentOutOfRangeException(nameof(ClientApplicationShards), ClientApplicationShards, "Use 1 to 256 shards.");
+        }
+
+        if (MaxCachedTokens < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCachedTokens), MaxCachedTokens, $"{nameof(MaxCachedTokens)} must be at least 1.");
         }
 
         if (!Enum.IsDefined(Cloud))

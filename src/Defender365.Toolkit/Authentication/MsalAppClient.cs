@@ -63,6 +63,12 @@ internal class MsalAppClient
             builder = builder.WithHttpClientFactory(httpClientFactory);
         }
 
-        return withCredential(builder).Build();
+        var app = withCredential(builder).Build();
+
+        // The credential's own cache holds each token; MSAL's would hold a second copy (with its keys, about as much
+        // again per tenant) that is never read, since a token past the credential's margin is refreshed anyway. Emptied
+        // before each use, it holds at most the last token saved.
+        app.AppTokenCache.SetBeforeAccess(static args => args.TokenCache.DeserializeMsalV3(null, shouldClearExistingCache: true));
+        return app;
     }
 }

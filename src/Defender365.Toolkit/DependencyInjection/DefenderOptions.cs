@@ -57,6 +57,12 @@ public sealed class DefenderOptions
     /// <summary>How many times a throttled or failed call is sent again. Default: 3.</summary>
     public int MaxRetries { get; set; } = 3;
 
+    /// <summary>
+    /// The most tokens (one per tenant and API) the process keeps; past it the least recently used are dropped and
+    /// requested again when used. Default 100,000 (<see cref="Authentication.DefenderAppCredentialOptions.MaxCachedTokens"/>).
+    /// </summary>
+    public int MaxCachedTokens { get; set; } = 100_000;
+
     /// <summary>Keep each tenant's calls within the documented quotas, and pause a tenant's quota when the service throttles it. Default: on.</summary>
     public bool UseQuotas { get; set; } = true;
 

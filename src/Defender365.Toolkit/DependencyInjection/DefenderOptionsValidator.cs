@@ -78,6 +78,11 @@ internal sealed class DefenderOptionsValidator(string sectionPath) : IValidateOp
             problems.Add($"{sectionPath}:MaxRetries must be 0 to 10; got {options.MaxRetries}.");
         }
 
+        if (options.MaxCachedTokens < 1)
+        {
+            problems.Add($"{sectionPath}:MaxCachedTokens must be at least 1; got {options.MaxCachedTokens}.");
+        }
+
         // Durations are not secrets: the rule is said, the value is not needed.
         problems.AddRange(options.Quotas.Problems().Select(p => $"{sectionPath}:Quotas:{p.Name} {p.Rule}."));
 

@@ -79,6 +79,7 @@ public static class DefenderServiceCollectionExtensions
                 HttpClientFactory = new MsalHttpClients(provider.GetRequiredService<IHttpClientFactory>()),
                 LoggerFactory = provider.GetService<ILoggerFactory>(),
                 SharedTokenCache = provider.GetService<DefenderSharedTokenCache>(),
+                MaxCachedTokens = settings.MaxCachedTokens,
             };
             foreach (var tenant in settings.AllowedTenants)
             {

@@ -66,4 +66,8 @@ internal static partial class DefenderLog
     [LoggerMessage(EventId = 13, EventName = "QuotaRefused", Level = LogLevel.Information,
         Message = "A call of tenant {TenantId} was not sent: its {Family} quota has no room within the longest wait allowed (room in {RetryAfter}).")]
     public static partial void QuotaRefused(ILogger logger, string family, string tenantId, TimeSpan retryAfter);
+
+    [LoggerMessage(EventId = 14, EventName = "TokenCacheFull", Level = LogLevel.Warning,
+        Message = "The token cache reached its bound of {Capacity} tokens and dropped {Evicted} that were still valid, least recently used first; they will be requested again when used. Raise MaxCachedTokens if this process serves more tenants and APIs than that.")]
+    public static partial void TokenCacheFull(ILogger logger, int capacity, int evicted);
 }

@@ -47,6 +47,22 @@ public sealed class DefenderAppCredentialTests(EmulatorFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task The_token_is_held_once_MSAL_keeps_no_second_copy()
+    {
+        // The MSAL client the credential builds, asked twice without forcing a refresh: with its cache emptied before
+        // each use, both requests reach the token service. The credential's own cache is the only copy.
+        var options = fixture.Emulator.CreateCredentialOptions("*");
+        var msal = new MsalAppClient(EmulatorOptions.DemoClientId, fixture.Emulator.BaseAddress, shards: 1, options.HttpClientFactory, b => b.WithClientSecret(fixture.Secret));
+        var scope = DefenderCatalog.Default.GetResource(DefenderResourceIds.ThreatProtection).GetEndpoint(DefenderCloud.Commercial).DefaultScope;
+        var before = Statistics.TokenRequests(Northwind);
+        var first = await msal.AcquireTokenForClientAsync(Northwind, scope, forceRefresh: false, CancellationToken.None);
+        var second = await msal.AcquireTokenForClientAsync(Northwind, scope, forceRefresh: false, CancellationToken.None);
+        Assert.Equal(2, Statistics.TokenRequests(Northwind) - before);
+        Assert.Equal(Northwind, AccessTokenClaims.Parse(second.AccessToken).TenantId);
+        Assert.NotEqual(first.AccessToken, second.AccessToken);
+    }
+
+    [Fact]
     public async Task Tokens_are_cached_per_tenant_and_resource_never_across()
     {
         var credential = fixture.CreateCredential();
@@ -229,5 +245,6 @@ public sealed class DefenderAppCredentialTests(EmulatorFixture fixture) : IClass
         Assert.Contains("HTTPS", Assert.Throws<ArgumentException>(() => DefenderAppCredential.FromClientSecret(EmulatorOptions.DemoClientId, "x", new DefenderAppCredentialOptions { AuthorityHost = new Uri("http://127.0.0.1") })).Message, StringComparison.Ordinal);
         Assert.Contains("GUID", Assert.Throws<ArgumentException>(() => DefenderAppCredential.FromClientSecret("not-a-guid", "x")).Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => DefenderAppCredential.FromClientSecret(EmulatorOptions.DemoClientId, "x", new DefenderAppCredentialOptions { RefreshMargin = TimeSpan.FromMinutes(1) }));
+        Assert.Contains("MaxCachedTokens", Assert.Throws<ArgumentOutOfRangeException>(() => DefenderAppCredential.FromClientSecret(EmulatorOptions.DemoClientId, "x", new DefenderAppCredentialOptions { MaxCachedTokens = 0 })).Message, StringComparison.Ordinal);
     }
 }

@@ -164,6 +164,20 @@ public sealed class AddDefenderClientTests(EmulatorFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public void The_token_cache_bound_reaches_the_credential_and_one_below_1_is_named_at_start()
+    {
+        var settings = SignIn();
+        settings["MaxCachedTokens"] = "250000";
+        using (var provider = new ServiceCollection().AddDefenderClient(Section(settings)).BuildServiceProvider())
+        {
+            Assert.Equal(250_000, provider.GetRequiredService<DefenderAppCredential>().MaxCachedTokens);
+        }
+
+        settings["MaxCachedTokens"] = "0";
+        Assert.Contains("Defender:MaxCachedTokens must be at least 1; got 0.", ValidationFailure(settings).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_manifests_cloud_is_the_default_for_the_credential_the_sign_in_host_and_the_api_hosts()
     {
         using var provider = new ServiceCollection().AddDefenderClient<GccHighClient>(Section(SignIn())).BuildServiceProvider();

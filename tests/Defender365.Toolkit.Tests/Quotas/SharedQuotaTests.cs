@@ -34,12 +34,14 @@ public sealed class SharedQuotaTests(ScaleOutFixture fixture) : IClassFixture<Sc
             var options = new DefenderQuotaOptions { MaxWait = TimeSpan.Zero, SharedStoreTimeout = TimeSpan.FromSeconds(10) };
             await using var governed = await Instances.StartAsync(fixture, 4, app => DefenderRedis.CreateQuotaLimiter(app.Connection, options));
             var before = fixture.Emulator.Statistics.ApiCalls(ListIncidents.Id);
+            var throttledBefore = fixture.Emulator.Statistics.ThrottledCalls(ListIncidents.Id);
             var outcomes = await governed.BurstAsync(ListIncidents, shared, callsPerInstance: 30);
 
             Assert.Equal(50, outcomes.Count(o => o == "200"));
             Assert.Equal(70, outcomes.Count(o => o == nameof(DefenderRequestFailure.QuotaExhausted)));
             Assert.DoesNotContain("429", outcomes);
             Assert.Equal(50, fixture.Emulator.Statistics.ApiCalls(ListIncidents.Id) - before);
+            Assert.Equal(throttledBefore, fixture.Emulator.Statistics.ThrottledCalls(ListIncidents.Id));
 
             // Each instance counting alone lets its own 30 through: together they overrun the tenant's 50.
             await using var alone = await Instances.StartAsync(fixture, 4, _ => new DefenderQuotaLimiter(options));
@@ -47,6 +49,7 @@ public sealed class SharedQuotaTests(ScaleOutFixture fixture) : IClassFixture<Sc
             var unshared = await alone.BurstAsync(ListIncidents, local, callsPerInstance: 30);
             Assert.Contains("429", unshared);
             Assert.True(fixture.Emulator.Statistics.ApiCalls(ListIncidents.Id) - before > 50);
+            Assert.Equal(unshared.Count(o => o == "429"), fixture.Emulator.Statistics.ThrottledCalls(ListIncidents.Id) - throttledBefore);
         }
         finally
         {
