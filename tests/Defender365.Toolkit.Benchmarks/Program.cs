@@ -1,7 +1,7 @@
 using Defender365.Toolkit.Benchmarks;
 
 // Figures, run by hand in Release (README.md of this folder):
-//   dotnet run -c Release --project tests/Defender365.Toolkit.Benchmarks [-- tokens|generator|paging|reliability|analyzers|secrets|real-code] [--tenants 1,1000,100000]
+//   dotnet run -c Release --project tests/Defender365.Toolkit.Benchmarks [-- tokens|memory|scale-out|generator|paging|reliability|analyzers|secrets|real-code] [--tenants 1,1000,100000]
 // "secrets" restores SonarAnalyzer.CSharp and SecurityCodeScan.VS2019 into throwaway projects and takes several minutes.
 // The part to run: the first argument that is neither an option nor the value of one (--tenants 1,1000, --sources dir).
 string[] optionsWithValues = ["--tenants", "--sources"];
@@ -9,6 +9,16 @@ var which = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) &
 if (which is "all" or "tokens")
 {
     await TokenCacheBenchmark.RunAsync(args);
+}
+
+if (which is "memory")
+{
+    await TokenCacheBenchmark.MemoryPerTenantAsync(args.SkipWhile(a => a != "--tenants").Skip(1).Select(int.Parse).FirstOrDefault(100_000));
+}
+
+if (which is "scale-out")
+{
+    await ScaleOutBenchmark.RunAsync(args);
 }
 
 if (which is "all" or "generator")

@@ -22,14 +22,17 @@ internal static class TokenCacheBenchmark
         var degree = Math.Max(2, Environment.ProcessorCount * 2);
 
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, parallel degree {degree}");
+
+        // Tiered JIT: run the hit path long enough first that the first row is not measured on unoptimized code.
+        await WarmUpAsync();
+
+        // First, while no other cache is alive (this method's state machine keeps each row's caches to its end).
+        await MemoryPerTenantAsync(tenantCounts.Max());
         Console.WriteLine();
         Console.WriteLine("Cached token retrieval with N tenants cached. 'same': every call for one tenant (the cost of the lookup");
         Console.WriteLine("itself as the cache grows); 'rr': round-robin over all N tenants (adds the memory traffic of touching N entries).");
         Console.WriteLine("µs and B are per call on one thread; calls/s is round-robin on all cores; B(par) is per call over the process.");
         Console.WriteLine($"{"tenants",8} | {"ours same µs",12} {"rr µs",7} {"B",4} {"calls/s",12} {"B(par)",6} | {"MSAL same µs",12} {"rr µs",7} {"B",6} {"calls/s",9} | {"x same",6} {"x rr",5}");
-
-        // Tiered JIT: run the hit path long enough first that the first row is not measured on unoptimized code.
-        await WarmUpAsync();
 
         var baseline = (double?)null;
         foreach (var count in tenantCounts)
@@ -90,6 +93,50 @@ internal static class TokenCacheBenchmark
             var alone = emulator.Statistics.TokenRequests(EmulatorOptions.FabrikamTenantId);
             Console.WriteLine($"  DefenderAppCredential: {ours} token request(s); MSAL alone: {alone} token requests");
         }
+    }
+
+    // Heap growth per cached tenant, after full collections: the credential (its own cache; MSAL's is emptied before
+    // each use), and MSAL alone with its cache holding the same tokens. Tenant ids are allocated before the baseline.
+    public static async Task MemoryPerTenantAsync(int count)
+    {
+        var tenants = Enumerable.Range(0, count).Select(i => new Guid(i + 1, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9).ToString()).ToArray();
+        var contexts = tenants.Select(t => new TokenRequestContext([Scope], tenantId: t)).ToArray();
+        Console.WriteLine();
+        Console.WriteLine($"Memory per cached tenant, {count:N0} tenants (heap growth after full collections; one ~1,500-character token each)");
+
+        var baseline = Heap();
+        var options = new DefenderAppCredentialOptions { AuthorityHost = new Uri("https://login.bench.test/"), HttpClientFactory = new CannedTokenService() };
+        options.AllowedTenants.Add("*");
+        var credential = DefenderAppCredential.FromClientSecret(ClientId, "benchmark-only", options);
+        var length = 0;
+        await Parallel.ForEachAsync(contexts, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, ct) => length = (await credential.GetTokenAsync(c, ct)).Token.Length);
+        var ours = (Heap() - baseline) / (double)count;
+        GC.KeepAlive(credential);
+        credential = null;
+
+        baseline = Heap();
+        var msal = ConfidentialClientApplicationBuilder.Create(ClientId)
+            .WithClientSecret("benchmark-only")
+            .WithAuthority("https://login.bench.test/organizations")
+            .WithInstanceDiscovery(false)
+            .WithHttpClientFactory(new CannedTokenService())
+            .Build();
+        await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (t, ct) => await msal.AcquireTokenForClient([Scope]).WithTenantId(t).ExecuteAsync(ct));
+        var alone = (Heap() - baseline) / (double)count;
+        GC.KeepAlive(msal);
+
+        // A .NET string: 2 bytes a character and about 22 bytes of header and length.
+        var tokenBytes = (2 * length) + 22;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  DefenderAppCredential: {ours:N0} B per tenant (the token string itself: {tokenBytes:N0} B); MSAL alone: {alone:N0} B per tenant ({alone / ours:0.00}x)"));
+    }
+
+    private static long Heap()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
     }
 
     private static async Task WarmUpAsync()

@@ -407,7 +407,16 @@ public sealed class EmulatorFaults
                 return (perMinute, TimeSpan.FromMinutes(1), inMinute.Min() + TimeSpan.FromMinutes(1) - now);
             }
 
-            return (rule.PerHour ?? 0, TimeSpan.FromHours(1), calls.Length > 0 ? calls.Min() + TimeSpan.FromHours(1) - now : TimeSpan.FromHours(1));
+            if (rule.PerHour is { } perHour && calls.Length >= perHour)
+            {
+                return (perHour, TimeSpan.FromHours(1), calls.Min() + TimeSpan.FromHours(1) - now);
+            }
+
+            // Nothing is spent any more: what refused the call ended between the refusal and this answer (a request
+            // in flight finished, or the oldest call left its window). The answer names what was spent then.
+            return rule.Concurrent is int limit
+                ? (limit, TimeSpan.Zero, TimeSpan.FromSeconds(1))
+                : rule.PerMinute is { } minuteLimit ? (minuteLimit, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1)) : (rule.PerHour ?? 0, TimeSpan.FromHours(1), TimeSpan.FromSeconds(1));
         }
     }
 }

@@ -211,4 +211,22 @@ public sealed class FaultProfileTests(EmulatorFixture fixture) : IClassFixture<E
 
         Assert.Equal("Pending", later.Status);
     }
+
+    [Fact]
+    public void A_call_refused_for_concurrency_is_answered_as_such_even_when_a_slot_frees_before_the_answer()
+    {
+        // The race a busy run met: the refusal is decided, a request in flight ends, then the answer is made. It must
+        // still say "too many concurrent requests" (wait 1 s), never a spent window of 0 calls an hour.
+        var rule = new EmulatorFaultRule { Fault = EmulatorFaultKind.Quota, Operation = "GraphSecurity.ListSecureScores", Concurrent = 1 };
+        var faults = fixture.Emulator.Faults;
+        faults.Apply(new EmulatorFaultProfile { Rules = { rule } });
+        var tenant = fixture.Emulator.Options.Tenants.First(t => t.Matches(Contoso));
+
+        Assert.Null(faults.NextApiFault("GraphSecurity.ListSecureScores", tenant, out var held));
+        Assert.Same(rule, faults.NextApiFault("GraphSecurity.ListSecureScores", tenant, out var refused));
+        Assert.Null(refused);
+        held!.Dispose();
+
+        Assert.Equal((1, TimeSpan.Zero, TimeSpan.FromSeconds(1)), faults.QuotaState(rule, tenant.TenantId));
+    }
 }
