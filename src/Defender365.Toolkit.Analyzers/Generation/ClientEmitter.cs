@@ -5,7 +5,7 @@ using Defender365.Toolkit.Analyzers.Generation.Specs;
 namespace Defender365.Toolkit.Analyzers.Generation;
 
 /// <summary>
-/// Prints <c>DefenderClient</c> → <c>ForTenant</c> → <c>DefenderTenantClient</c> → one client per area with one
+/// Prints <c>DefenderClient</c> → <c>ForTenant</c> (and <c>ForTenants</c>, the fan-out) → <c>DefenderTenantClient</c> → one client per area with one
 /// <c>{Operation}Async</c> per operation, each a thin typed wrapper over <c>DefenderOperationInvoker</c> carrying
 /// <c>[RequiresDefenderPermission]</c>. Every decision is in the <see cref="ClientSpec"/> (<see cref="ClientSpecBuilder"/>).
 /// </summary>
@@ -72,6 +72,21 @@ internal static class ClientEmitter
         writer.Line();
         writer.Line("return new DefenderTenantClient(_invoker, tenantId);");
         writer.Close();
+        writer.Line();
+        FanOut(writer);
+        writer.Close();
+    }
+
+    // The same work over many tenants, a result per tenant: the runtime's fan-out over this client's ForTenant.
+    private static void FanOut(SourceWriter writer)
+    {
+        const string FanOutType = "global::Defender365.Toolkit.FanOut.DefenderTenantFanOut<DefenderTenantClient>";
+        writer.Summary("The same work for many customer tenants, a few at once, with a result per tenant: its value, or why it has none (not consented, with the link; throttled, with the wait; a service error, with its code).");
+        writer.Line("/// <param name=\"tenantIds\">Tenant ids (GUIDs) or verified domains, each allowed by the credential; each is taken once.</param>");
+        writer.Line("/// <param name=\"options\">How many tenants at once (default 8) and whom to tell of progress.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A tenant id is blank.</exception>");
+        writer.Open($"public virtual {FanOutType} ForTenants(global::System.Collections.Generic.IEnumerable<string> tenantIds, global::Defender365.Toolkit.FanOut.DefenderFanOutOptions? options = null)");
+        writer.Line($"return new {FanOutType}(tenantIds, ForTenant, options);");
         writer.Close();
     }
 

@@ -258,13 +258,14 @@ internal sealed class TenantTokenCache
             }
         }
 
-        if (times.Count <= excess)
+        excess = Math.Min(excess, times.Count);
+        if (excess == 0)
         {
-            excess = times.Count;
+            return 0;
         }
 
         times.Sort();
-        var cutoff = times[Math.Max(0, excess - 1)];
+        var cutoff = times[excess - 1];
         var evicted = 0;
         var removed = 0;
         foreach (var scope in _scopes)

@@ -72,6 +72,11 @@ public sealed class SeparateProcessTests(ScaleOutFixture fixture) : IClassFixtur
         start.Environment["Defender__AllowedTenants__0"] = "*";
         start.Environment["Defender__Redis__Configuration"] = fixture.Redis!.Configuration;
         start.Environment["Defender__Redis__EncryptionKey"] = Convert.ToBase64String(fixture.EncryptionKey);
+
+        // Four processes and the emulator share this machine's cores: a Redis reply can wait in a thread pool's queue
+        // past the default second, and the instance would then give Redis up for a while, as it does for a slow Redis,
+        // and ask the token service itself. What is tested here is the single flight, so Redis gets ample time.
+        start.Environment["Defender__Redis__SharedTokenCache__OperationTimeout"] = "00:00:10";
         return start;
     }
 }
