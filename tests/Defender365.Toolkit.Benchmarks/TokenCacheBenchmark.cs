@@ -41,24 +41,14 @@ internal static class TokenCacheBenchmark
             var contexts = tenants.Select(t => new TokenRequestContext([Scope], tenantId: t)).ToArray();
 
             // Ours.
-            var service = new CannedTokenService();
-            var options = new DefenderAppCredentialOptions { AuthorityHost = new Uri("https://login.bench.test/"), HttpClientFactory = service };
-            options.AllowedTenants.Add("*");
-            var credential = DefenderAppCredential.FromClientSecret(ClientId, "benchmark-only", options);
+            var credential = CannedCredential();
             await Parallel.ForEachAsync(contexts, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, ct) => await credential.GetTokenAsync(c, ct));
             var oursCalls = 2_000_000;
             var (oursSame, _) = Sequential(oursCalls, i => Ours(credential, contexts[0]));
             var (oursMicros, oursBytes) = Sequential(oursCalls, i => Ours(credential, contexts[i % contexts.Length]));
             var (oursRate, oursParallelBytes) = Parallel_(oursCalls, degree, i => Ours(credential, contexts[i % contexts.Length]));
 
-            // MSAL alone: one confidential client, tenant per request (the documented multi-tenant shape).
-            var msal = ConfidentialClientApplicationBuilder.Create(ClientId)
-                .WithClientSecret("benchmark-only")
-                .WithAuthority("https://login.bench.test/organizations")
-                .WithInstanceDiscovery(false)
-                .WithHttpClientFactory(new CannedTokenService())
-                .Build();
-            await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (t, ct) => await msal.AcquireTokenForClient([Scope]).WithTenantId(t).ExecuteAsync(ct));
+            var msal = await MsalFilledAsync(tenants);
             var msalCalls = 40_000;
             var (msalSame, _) = Sequential(msalCalls, i => Msal(msal, tenants[0]));
             var (msalMicros, msalBytes) = Sequential(msalCalls, i => Msal(msal, tenants[i % tenants.Length]));
@@ -105,9 +95,7 @@ internal static class TokenCacheBenchmark
         Console.WriteLine($"Memory per cached tenant, {count:N0} tenants (heap growth after full collections; one ~1,500-character token each)");
 
         var baseline = Heap();
-        var options = new DefenderAppCredentialOptions { AuthorityHost = new Uri("https://login.bench.test/"), HttpClientFactory = new CannedTokenService() };
-        options.AllowedTenants.Add("*");
-        var credential = DefenderAppCredential.FromClientSecret(ClientId, "benchmark-only", options);
+        var credential = CannedCredential();
         var length = 0;
         await Parallel.ForEachAsync(contexts, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, ct) => length = (await credential.GetTokenAsync(c, ct)).Token.Length);
         var ours = (Heap() - baseline) / (double)count;
@@ -115,13 +103,7 @@ internal static class TokenCacheBenchmark
         credential = null;
 
         baseline = Heap();
-        var msal = ConfidentialClientApplicationBuilder.Create(ClientId)
-            .WithClientSecret("benchmark-only")
-            .WithAuthority("https://login.bench.test/organizations")
-            .WithInstanceDiscovery(false)
-            .WithHttpClientFactory(new CannedTokenService())
-            .Build();
-        await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (t, ct) => await msal.AcquireTokenForClient([Scope]).WithTenantId(t).ExecuteAsync(ct));
+        var msal = await MsalFilledAsync(tenants);
         var alone = (Heap() - baseline) / (double)count;
         GC.KeepAlive(msal);
 
@@ -129,6 +111,28 @@ internal static class TokenCacheBenchmark
         var tokenBytes = (2 * length) + 22;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  DefenderAppCredential: {ours:N0} B per tenant (the token string itself: {tokenBytes:N0} B); MSAL alone: {alone:N0} B per tenant ({alone / ours:0.00}x)"));
+    }
+
+    // The credential over the canned token endpoint, for any tenant.
+    private static DefenderAppCredential CannedCredential()
+    {
+        var options = new DefenderAppCredentialOptions { AuthorityHost = new Uri("https://login.bench.test/"), HttpClientFactory = new CannedTokenService() };
+        options.AllowedTenants.Add("*");
+        return DefenderAppCredential.FromClientSecret(ClientId, "benchmark-only", options);
+    }
+
+    // MSAL alone: one confidential client, tenant per request (the documented multi-tenant shape), its cache holding
+    // a token of each tenant from the canned token endpoint.
+    private static async Task<IConfidentialClientApplication> MsalFilledAsync(string[] tenants)
+    {
+        var msal = ConfidentialClientApplicationBuilder.Create(ClientId)
+            .WithClientSecret("benchmark-only")
+            .WithAuthority("https://login.bench.test/organizations")
+            .WithInstanceDiscovery(false)
+            .WithHttpClientFactory(new CannedTokenService())
+            .Build();
+        await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (t, ct) => await msal.AcquireTokenForClient([Scope]).WithTenantId(t).ExecuteAsync(ct));
+        return msal;
     }
 
     private static long Heap()
@@ -141,9 +145,7 @@ internal static class TokenCacheBenchmark
 
     private static async Task WarmUpAsync()
     {
-        var options = new DefenderAppCredentialOptions { AuthorityHost = new Uri("https://login.bench.test/"), HttpClientFactory = new CannedTokenService() };
-        options.AllowedTenants.Add("*");
-        var credential = DefenderAppCredential.FromClientSecret(ClientId, "benchmark-only", options);
+        var credential = CannedCredential();
         var context = new TokenRequestContext([Scope], tenantId: Guid.Empty.ToString());
         await credential.GetTokenAsync(context, CancellationToken.None);
         Sequential(3_000_000, _ => Ours(credential, context));

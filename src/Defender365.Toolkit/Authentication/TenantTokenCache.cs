@@ -252,7 +252,8 @@ internal sealed class TenantTokenCache
         var times = new List<long>(Count);
         foreach (var scope in _scopes)
         {
-            foreach (var entry in scope.Tenants.Values)
+            // Enumerated, not .Values: that would take every lock of the dictionary and copy it.
+            foreach (var (_, entry) in scope.Tenants)
             {
                 times.Add(entry.LastUsed);
             }

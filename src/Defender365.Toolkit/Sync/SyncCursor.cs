@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Defender365.Toolkit.Sync;
+
+/// <summary>
+/// Where an incremental sync of one collection of one tenant stands: the newest change time delivered (the watermark)
+/// and every (id, change time) delivered within the overlap before it. A poll starts with <see cref="StartPoll"/>, asks
+/// the API for changes at or after the time it returns, lets each item through <see cref="TryDeliver"/> (true exactly
+/// for the versions not delivered yet), and ends with <see cref="CompletePoll"/>.
+/// </summary>
+/// <remarks>
+/// <para>Why both: the APIs filter on a change time that many items can share and that an item can reach the index
+/// late. A cursor of one timestamp with <c>gt</c> loses the items that share the last one; with <c>ge</c> it repeats
+/// them. Asking again from <see cref="Overlap"/> before the watermark, and skipping the versions already delivered,
+/// loses neither, and an item changed again (a new change time) is delivered again, as an update.</para>
+/// <para>The guarantee holds for a change that becomes visible within <see cref="Overlap"/> of the newest change
+/// time seen. Memory is the versions delivered within the overlap, not the collection.</para>
+/// <para>Not thread-safe: a sync of one tenant and collection runs one poll at a time.</para>
+/// </remarks>
+internal sealed class SyncCursor
+{
+    private readonly Dictionary<string, DateTimeOffset> _delivered;
+
+    // The lower bound of the poll under way, fixed at its start: the watermark moves while a page is read, and an item
+    // of the same poll older than the moved bound must still get through.
+    private DateTimeOffset? _pollFrom;
+
+    /// <summary>A cursor with nothing delivered yet: the first poll asks for everything.</summary>
+    /// <param name="overlap">How far before the watermark each poll asks again. Positive, at most a day.</param>
+    public SyncCursor(TimeSpan overlap)
+        : this(overlap, null, new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal))
+    {
+    }
+
+    private SyncCursor(TimeSpan overlap, DateTimeOffset? watermark, Dictionary<string, DateTimeOffset> delivered)
+    {
+        if (overlap <= TimeSpan.Zero || overlap > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(overlap), overlap, "The overlap must be positive and at most a day.");
+        }
+
+        Overlap = overlap;
+        Watermark = watermark;
+        _delivered = delivered;
+    }
+
+    /// <summary>How far before the watermark each poll asks again.</summary>
+    public TimeSpan Overlap { get; }
+
+    /// <summary>The newest change time delivered; null before the first delivery.</summary>
+    public DateTimeOffset? Watermark { get; private set; }
+
+    /// <summary>The change time the next poll asks from (inclusive); null: from the beginning.</summary>
+    public DateTimeOffset? QueryFrom => Watermark - Overlap;
+
+    /// <summary>Versions remembered, all within the overlap.</summary>
+    public int Remembered => _delivered.Count;
+
+    /// <summary>Starts a poll: the change time to ask the API from (inclusive), or null for everything.</summary>
+    public DateTimeOffset? StartPoll() => _pollFrom = QueryFrom;
+
+    /// <summary>
+    /// Whether the item's version (its id and change time) is new: true once per version, and the cursor then counts it
+    /// as delivered. An older version than one delivered, or one from before the poll's start time, is not new.
+    /// </summary>
+    public bool TryDeliver(string id, DateTimeOffset changedAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        if (_pollFrom is { } from && changedAt < from)
+        {
+            return false;
+        }
+
+        if (_delivered.TryGetValue(id, out var delivered) && changedAt <= delivered)
+        {
+            return false;
+        }
+
+        _delivered[id] = changedAt;
+        if (Watermark is null || changedAt > Watermark)
+        {
+            Watermark = changedAt;
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends a poll: forgets the versions that fell out of the overlap.</summary>
+    public void CompletePoll()
+    {
+        _pollFrom = null;
+        if (QueryFrom is not { } from)
+        {
+            return;
+        }
+
+        foreach (var (id, changedAt) in _delivered)
+        {
+            if (changedAt < from)
+            {
+                _delivered.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>The cursor as JSON, for a store.</summary>
+    public string ToJson() =>
+        JsonSerializer.Serialize(new State(1, Overlap, Watermark, new Dictionary<string, DateTimeOffset>(_delivered, StringComparer.Ordinal)), SyncCursorJson.Default.State);
+
+    /// <summary>Reads a cursor a store kept.</summary>
+    /// <exception cref="FormatException">The text is not a cursor of this version.</exception>
+    public static SyncCursor FromJson(string json)
+    {
+        State? state;
+        try
+        {
+            state = JsonSerializer.Deserialize(json, SyncCursorJson.Default.State);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"The sync cursor is not readable JSON ({e.Message}).", e);
+        }
+
+        if (state is not { Version: 1, Delivered: not null })
+        {
+            throw new FormatException("The sync cursor is not one this version writes (version 1, with its delivered versions).");
+        }
+
+        try
+        {
+            return new SyncCursor(state.Overlap, state.Watermark, new Dictionary<string, DateTimeOffset>(state.Delivered, StringComparer.Ordinal));
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new FormatException($"The sync cursor's overlap is out of range ({state.Overlap}).", e);
+        }
+    }
+
+    internal sealed record State(int Version, TimeSpan Overlap, DateTimeOffset? Watermark, Dictionary<string, DateTimeOffset> Delivered);
+}
+
+[JsonSerializable(typeof(SyncCursor.State))]
+internal sealed partial class SyncCursorJson : JsonSerializerContext;
