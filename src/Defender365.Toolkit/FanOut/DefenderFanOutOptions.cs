@@ -9,7 +9,11 @@ public sealed class DefenderFanOutOptions
     /// </summary>
     public int MaxConcurrency { get; set; } = 8;
 
-    /// <summary>Told after each tenant finishes. Default: nobody.</summary>
+    /// <summary>
+    /// Told after each tenant finishes, on the thread that ran it: tenants finishing together report at the same time,
+    /// so an implementation must be thread-safe (<see cref="Progress{T}"/> is, and posts to the caller's context).
+    /// Default: nobody.
+    /// </summary>
     public IProgress<DefenderFanOutProgress>? Progress { get; set; }
 
     internal void Validate()

@@ -52,7 +52,9 @@ internal sealed class SyncCursor
     public DateTimeOffset? Watermark { get; private set; }
 
     /// <summary>The change time the next poll asks from (inclusive); null: from the beginning.</summary>
-    public DateTimeOffset? QueryFrom => Watermark - Overlap;
+    /// <remarks>A change time near <see cref="DateTimeOffset.MinValue"/> (a server's placeholder) asks from the beginning instead of overflowing.</remarks>
+    public DateTimeOffset? QueryFrom => Watermark is not { } watermark ? null
+        : watermark - DateTimeOffset.MinValue < Overlap ? DateTimeOffset.MinValue : watermark - Overlap;
 
     /// <summary>Versions remembered, all within the overlap.</summary>
     public int Remembered => _delivered.Count;

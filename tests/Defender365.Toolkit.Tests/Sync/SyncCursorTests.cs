@@ -105,6 +105,23 @@ public sealed class SyncCursorTests
         Assert.False(cursor.TryDeliver("old", Start));
     }
 
+    [Fact]
+    public void A_change_time_at_the_calendars_start_from_a_server_or_a_stored_cursor_asks_from_the_beginning()
+    {
+        // A placeholder date (0001-01-01) minus the overlap would overflow: the poll asks from the beginning instead.
+        var cursor = new SyncCursor(TimeSpan.FromMinutes(5));
+        cursor.StartPoll();
+        Assert.True(cursor.TryDeliver("placeholder", DateTimeOffset.MinValue));
+        cursor.CompletePoll();
+        Assert.Equal(DateTimeOffset.MinValue, cursor.StartPoll());
+        Assert.False(cursor.TryDeliver("placeholder", DateTimeOffset.MinValue));
+
+        var stored = SyncCursor.FromJson("""{"Version":1,"Overlap":"00:05:00","Watermark":"0001-01-01T00:01:00+00:00","Delivered":{}}""");
+        Assert.Equal(DateTimeOffset.MinValue, stored.StartPoll());
+        Assert.True(stored.TryDeliver("a", DateTimeOffset.MaxValue));
+        Assert.Equal(DateTimeOffset.MaxValue - TimeSpan.FromMinutes(5), stored.QueryFrom);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("""{"Version":2,"Overlap":"00:01:00","Watermark":null,"Delivered":{}}""")]
