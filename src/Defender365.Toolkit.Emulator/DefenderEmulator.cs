@@ -30,6 +30,7 @@ public sealed class DefenderEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TokenIssuer _issuer;
     private readonly HttpClient _msalClient;
+    private readonly ITimer? _changes;
 
     private DefenderEmulator(WebApplication app, EmulatorState state, X509Certificate2 certificate, TokenIssuer issuer)
     {
@@ -38,6 +39,11 @@ public sealed class DefenderEmulator : IAsyncDisposable
         Options = state.Options;
         Faults = state.Faults;
         Statistics = state.Statistics;
+        Activity = new EmulatorActivity(state.Data, state.Options);
+        if (state.Options.ChangeInterval is { } interval)
+        {
+            _changes = state.Options.TimeProvider.CreateTimer(_ => Activity.Tick(), null, interval, interval);
+        }
         Certificate = certificate;
         BaseAddress = state.BaseAddress;
         _msalClient = new HttpClient(CreateHttpMessageHandler(), disposeHandler: true);
@@ -55,6 +61,9 @@ public sealed class DefenderEmulator : IAsyncDisposable
 
     /// <summary>Switchable throttling, errors and latency.</summary>
     public EmulatorFaults Faults { get; }
+
+    /// <summary>Changes the tenants' incidents and alerts over time, on demand (and on a schedule with <see cref="EmulatorOptions.ChangeInterval"/>).</summary>
+    public EmulatorActivity Activity { get; }
 
     /// <summary>Counters of received token requests and API calls.</summary>
     public EmulatorStatistics Statistics { get; }
@@ -189,6 +198,11 @@ public sealed class DefenderEmulator : IAsyncDisposable
     /// <summary>Stops the server and releases the certificate and keys.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_changes is not null)
+        {
+            await _changes.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _msalClient.Dispose();

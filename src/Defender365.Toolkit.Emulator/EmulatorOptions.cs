@@ -36,6 +36,12 @@ public sealed partial class EmulatorOptions
     /// <summary>Write ASP.NET Core request logs to the console. Default off.</summary>
     public bool EnableRequestLogging { get; set; }
 
+    /// <summary>
+    /// When set, every tenant with data changes on this schedule (<see cref="EmulatorActivity.Tick"/>: an incident
+    /// created, incidents and alerts updated), as a live tenant does. Null (the default): data changes only when asked.
+    /// </summary>
+    public TimeSpan? ChangeInterval { get; set; }
+
     /// <summary>Adds an app registration and returns it.</summary>
     public EmulatorApp AddApp(string clientId, string displayName)
     {
@@ -57,6 +63,11 @@ public sealed partial class EmulatorOptions
         if (TokenLifetime <= TimeSpan.FromMinutes(5))
         {
             throw new ArgumentOutOfRangeException(nameof(TokenLifetime), TokenLifetime, "Tokens must live longer than five minutes: MSAL treats shorter ones as already expired.");
+        }
+
+        if (ChangeInterval is { } interval && interval < TimeSpan.FromMilliseconds(100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChangeInterval), interval, "Changes can come at most every 100 ms.");
         }
 
         foreach (var tenant in Tenants)

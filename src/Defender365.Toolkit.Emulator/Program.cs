@@ -7,6 +7,7 @@ using System.Runtime.InteropServices;
 // --stop-when-input-closes also when standard input closes: for a program that starts it and wants it gone with it).
 var port = 0;
 var incidents = 30;
+TimeSpan? changeInterval = null;
 string? certificateOut = null;
 string? faultsFile = null;
 var stopWhenInputCloses = false;
@@ -20,6 +21,11 @@ for (var i = 0; i < args.Length; i++)
     else if (args[i] == "--incidents" && i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n >= 0)
     {
         incidents = n;
+        i++;
+    }
+    else if (args[i] == "--changes-every" && i + 1 < args.Length && double.TryParse(args[i + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0.1 && seconds <= 86400)
+    {
+        changeInterval = TimeSpan.FromSeconds(seconds);
         i++;
     }
     else if (args[i] == "--certificate-out" && i + 1 < args.Length)
@@ -36,7 +42,7 @@ for (var i = 0; i < args.Length; i++)
     }
     else
     {
-        Console.WriteLine("Usage: dotnet run --project src/Defender365.Toolkit.Emulator [-- --port <n>] [--incidents <per tenant>] [--certificate-out <file.pem>] [--faults <profile.json>] [--stop-when-input-closes]");
+        Console.WriteLine("Usage: dotnet run --project src/Defender365.Toolkit.Emulator [-- --port <n>] [--incidents <per tenant>] [--changes-every <seconds>] [--certificate-out <file.pem>] [--faults <profile.json>] [--stop-when-input-closes]");
         Console.WriteLine("The demo app's client secret is DEFENDER365_EMULATOR_SECRET when set, else made for the run and printed.");
         return args[i] is "--help" or "-h" ? 0 : 2;
     }
@@ -63,6 +69,7 @@ var secret = Environment.GetEnvironmentVariable("DEFENDER365_EMULATOR_SECRET") i
 var options = EmulatorOptions.CreateDemo(secret);
 options.Port = port;
 options.IncidentsPerTenant = incidents;
+options.ChangeInterval = changeInterval;
 
 DefenderEmulator started;
 try

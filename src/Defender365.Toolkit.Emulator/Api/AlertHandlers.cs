@@ -11,7 +11,7 @@ internal static class AlertHandlers
         {
             lock (r.Data.Gate)
             {
-                return r.List(r.Data.Alerts, "Alerts");
+                return r.List(r.Data.Listed(r.Data.Alerts, r.Now), "Alerts");
             }
         };
         handlers["GetAlert"] = r =>

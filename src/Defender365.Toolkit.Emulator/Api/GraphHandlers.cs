@@ -17,7 +17,7 @@ internal static class GraphHandlers
         {
             lock (r.Data.Gate)
             {
-                return r.List(r.Data.Incidents.Select(i => Incident(r, i)).ToList(), "security/incidents");
+                return r.List(r.Data.Listed(r.Data.Incidents, r.Now).Select(i => Incident(r, i)).ToList(), "security/incidents");
             }
         };
         handlers["GraphSecurity.GetIncident"] = r =>
@@ -73,7 +73,7 @@ internal static class GraphHandlers
         {
             lock (r.Data.Gate)
             {
-                return r.List(r.Data.Alerts.Select(a => Alert(r, a)).ToList(), "security/alerts_v2");
+                return r.List(r.Data.Listed(r.Data.Alerts, r.Now).Select(a => Alert(r, a)).ToList(), "security/alerts_v2");
             }
         };
         handlers["GraphSecurity.GetAlertV2"] = r =>

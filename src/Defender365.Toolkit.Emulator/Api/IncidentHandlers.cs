@@ -12,7 +12,7 @@ internal static class IncidentHandlers
         {
             lock (r.Data.Gate)
             {
-                return r.List(r.Data.Incidents, "Incidents");
+                return r.List(r.Data.Listed(r.Data.Incidents, r.Now), "Incidents");
             }
         };
         handlers["GetIncident"] = r =>

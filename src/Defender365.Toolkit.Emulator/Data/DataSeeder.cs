@@ -61,110 +61,115 @@ internal static class DataSeeder
 
         for (var i = 0; i < options.IncidentsPerTenant; i++)
         {
-            var incidentId = 1000L + i;
-            var created = origin.AddHours(i * 11 + random.Next(0, 10));
-            var status = IncidentStatuses[random.Next(IncidentStatuses.Length)];
-            var severity = Severities[random.Next(Severities.Length)];
-            var alerts = new JsonArray();
-            var alertCount = 1 + random.Next(3);
-            for (var a = 0; a < alertCount; a++)
-            {
-                var machine = data.Machines.Count > 0 ? data.Machines[random.Next(data.Machines.Count)] : null;
-                var alertId = $"da{Hex(random, 16)}_{random.Next(100000000, 999999999)}";
-                var title = Titles[random.Next(Titles.Length)];
-                var category = Categories[random.Next(Categories.Length)];
-                var alertTime = created.AddMinutes(a * 7);
-                alerts.Add(new JsonObject
-                {
-                    ["alertId"] = alertId,
-                    ["incidentId"] = incidentId,
-                    ["serviceSource"] = Sources[random.Next(Sources.Length)],
-                    ["creationTime"] = Iso(alertTime),
-                    ["lastUpdatedTime"] = Iso(alertTime.AddMinutes(30)),
-                    ["resolvedTime"] = null,
-                    ["firstActivity"] = Iso(alertTime.AddMinutes(-15)),
-                    ["lastActivity"] = Iso(alertTime.AddMinutes(-1)),
-                    ["title"] = title,
-                    ["description"] = $"{title} on {machine?["computerDnsName"]}.",
-                    ["category"] = category,
-                    ["status"] = status == "Resolved" ? "Resolved" : "New",
-                    ["severity"] = severity,
-                    ["investigationId"] = null,
-                    ["investigationState"] = "UnsupportedAlertType",
-                    ["classification"] = null,
-                    ["determination"] = null,
-                    ["detectionSource"] = "WindowsDefenderAv",
-                    ["assignedTo"] = null,
-                    ["actorName"] = null,
-                    ["threatFamilyName"] = null,
-                    ["mitreTechniques"] = new JsonArray("T1059.001"),
-                    ["devices"] = machine is null ? new JsonArray() : new JsonArray(new JsonObject
-                    {
-                        ["mdatpDeviceId"] = machine["id"]!.GetValue<string>(),
-                        ["deviceDnsName"] = machine["computerDnsName"]!.GetValue<string>(),
-                        ["osPlatform"] = machine["osPlatform"]!.GetValue<string>(),
-                        ["healthStatus"] = machine["healthStatus"]!.GetValue<string>(),
-                        ["riskScore"] = machine["riskScore"]!.GetValue<string>(),
-                    }),
-                    ["entities"] = new JsonArray(),
-                });
-
-                data.Alerts.Add(new JsonObject
-                {
-                    ["id"] = alertId,
-                    ["incidentId"] = incidentId,
-                    ["investigationId"] = null,
-                    ["assignedTo"] = null,
-                    ["severity"] = severity,
-                    ["status"] = status == "Resolved" ? "Resolved" : "New",
-                    ["classification"] = null,
-                    ["determination"] = null,
-                    ["investigationState"] = "UnsupportedAlertType",
-                    ["detectionSource"] = "WindowsDefenderAv",
-                    ["detectorId"] = RandomGuid(random),
-                    ["category"] = category,
-                    ["threatFamilyName"] = null,
-                    ["threatName"] = null,
-                    ["title"] = title,
-                    ["description"] = $"{title} on {machine?["computerDnsName"]}.",
-                    ["alertCreationTime"] = Iso(alertTime),
-                    ["firstEventTime"] = Iso(alertTime.AddMinutes(-15)),
-                    ["lastEventTime"] = Iso(alertTime.AddMinutes(-1)),
-                    ["lastUpdateTime"] = Iso(alertTime.AddMinutes(30)),
-                    ["resolvedTime"] = null,
-                    ["machineId"] = machine?["id"]?.GetValue<string>(),
-                    ["computerDnsName"] = machine?["computerDnsName"]?.GetValue<string>(),
-                    ["rbacGroupName"] = "UnassignedGroup",
-                    ["aadTenantId"] = tenantId,
-                    ["mitreTechniques"] = new JsonArray("T1059.001"),
-                    ["relatedUser"] = new JsonObject { ["userName"] = "alex", ["domainName"] = "CORP" },
-                    ["comments"] = new JsonArray(),
-                    ["evidence"] = new JsonArray(),
-                });
-            }
-
-            data.Incidents.Add(new JsonObject
-            {
-                ["incidentId"] = incidentId,
-                ["redirectIncidentId"] = null,
-                ["incidentName"] = $"Multi-stage incident involving {((JsonObject)alerts[0]!)["category"]} on one endpoint",
-                ["createdTime"] = Iso(created),
-                ["lastUpdateTime"] = Iso(created.AddHours(2)),
-                ["assignedTo"] = status == "Active" ? null : Analysts[random.Next(Analysts.Length)],
-                ["classification"] = status == "Resolved" ? "TruePositive" : "Unknown",
-                ["determination"] = status == "Resolved" ? "Malware" : "NotAvailable",
-                ["status"] = status,
-                ["severity"] = severity,
-                ["detectionSource"] = "WindowsDefenderAtp",
-                ["tags"] = new JsonArray(),
-                ["comments"] = new JsonArray(),
-                ["alerts"] = alerts,
-            });
+            AddIncident(data, tenantId, 1000L + i, origin.AddHours(i * 11 + random.Next(0, 10)), random);
         }
 
         var domain = options.Tenants.FirstOrDefault(t => t.Matches(tenantId))?.Domain ?? $"{prefix.ToLowerInvariant()}.example";
         GraphSecuritySeeder.Seed(data, tenantId, options, domain);
         return data;
+    }
+
+    /// <summary>Adds an incident created at <paramref name="created"/> with one to three alerts (each also an MDE alert); returns it.</summary>
+    public static JsonObject AddIncident(TenantData data, string tenantId, long incidentId, DateTimeOffset created, Random random)
+    {
+        var status = IncidentStatuses[random.Next(IncidentStatuses.Length)];
+        var severity = Severities[random.Next(Severities.Length)];
+        var alerts = new JsonArray();
+        var alertCount = 1 + random.Next(3);
+        for (var a = 0; a < alertCount; a++)
+        {
+            var machine = data.Machines.Count > 0 ? data.Machines[random.Next(data.Machines.Count)] : null;
+            var alertId = $"da{Hex(random, 16)}_{random.Next(100000000, 999999999)}";
+            var title = Titles[random.Next(Titles.Length)];
+            var category = Categories[random.Next(Categories.Length)];
+            var alertTime = created.AddMinutes(a * 7);
+            alerts.Add(new JsonObject
+            {
+                ["alertId"] = alertId,
+                ["incidentId"] = incidentId,
+                ["serviceSource"] = Sources[random.Next(Sources.Length)],
+                ["creationTime"] = Iso(alertTime),
+                ["lastUpdatedTime"] = Iso(alertTime.AddMinutes(30)),
+                ["resolvedTime"] = null,
+                ["firstActivity"] = Iso(alertTime.AddMinutes(-15)),
+                ["lastActivity"] = Iso(alertTime.AddMinutes(-1)),
+                ["title"] = title,
+                ["description"] = $"{title} on {machine?["computerDnsName"]}.",
+                ["category"] = category,
+                ["status"] = status == "Resolved" ? "Resolved" : "New",
+                ["severity"] = severity,
+                ["investigationId"] = null,
+                ["investigationState"] = "UnsupportedAlertType",
+                ["classification"] = null,
+                ["determination"] = null,
+                ["detectionSource"] = "WindowsDefenderAv",
+                ["assignedTo"] = null,
+                ["actorName"] = null,
+                ["threatFamilyName"] = null,
+                ["mitreTechniques"] = new JsonArray("T1059.001"),
+                ["devices"] = machine is null ? new JsonArray() : new JsonArray(new JsonObject
+                {
+                    ["mdatpDeviceId"] = machine["id"]!.GetValue<string>(),
+                    ["deviceDnsName"] = machine["computerDnsName"]!.GetValue<string>(),
+                    ["osPlatform"] = machine["osPlatform"]!.GetValue<string>(),
+                    ["healthStatus"] = machine["healthStatus"]!.GetValue<string>(),
+                    ["riskScore"] = machine["riskScore"]!.GetValue<string>(),
+                }),
+                ["entities"] = new JsonArray(),
+            });
+
+            data.Alerts.Add(new JsonObject
+            {
+                ["id"] = alertId,
+                ["incidentId"] = incidentId,
+                ["investigationId"] = null,
+                ["assignedTo"] = null,
+                ["severity"] = severity,
+                ["status"] = status == "Resolved" ? "Resolved" : "New",
+                ["classification"] = null,
+                ["determination"] = null,
+                ["investigationState"] = "UnsupportedAlertType",
+                ["detectionSource"] = "WindowsDefenderAv",
+                ["detectorId"] = RandomGuid(random),
+                ["category"] = category,
+                ["threatFamilyName"] = null,
+                ["threatName"] = null,
+                ["title"] = title,
+                ["description"] = $"{title} on {machine?["computerDnsName"]}.",
+                ["alertCreationTime"] = Iso(alertTime),
+                ["firstEventTime"] = Iso(alertTime.AddMinutes(-15)),
+                ["lastEventTime"] = Iso(alertTime.AddMinutes(-1)),
+                ["lastUpdateTime"] = Iso(alertTime.AddMinutes(30)),
+                ["resolvedTime"] = null,
+                ["machineId"] = machine?["id"]?.GetValue<string>(),
+                ["computerDnsName"] = machine?["computerDnsName"]?.GetValue<string>(),
+                ["rbacGroupName"] = "UnassignedGroup",
+                ["aadTenantId"] = tenantId,
+                ["mitreTechniques"] = new JsonArray("T1059.001"),
+                ["relatedUser"] = new JsonObject { ["userName"] = "alex", ["domainName"] = "CORP" },
+                ["comments"] = new JsonArray(),
+                ["evidence"] = new JsonArray(),
+            });
+        }
+
+        data.Incidents.Add(new JsonObject
+        {
+            ["incidentId"] = incidentId,
+            ["redirectIncidentId"] = null,
+            ["incidentName"] = $"Multi-stage incident involving {((JsonObject)alerts[0]!)["category"]} on one endpoint",
+            ["createdTime"] = Iso(created),
+            ["lastUpdateTime"] = Iso(created.AddHours(2)),
+            ["assignedTo"] = status == "Active" ? null : Analysts[random.Next(Analysts.Length)],
+            ["classification"] = status == "Resolved" ? "TruePositive" : "Unknown",
+            ["determination"] = status == "Resolved" ? "Malware" : "NotAvailable",
+            ["status"] = status,
+            ["severity"] = severity,
+            ["detectionSource"] = "WindowsDefenderAtp",
+            ["tags"] = new JsonArray(),
+            ["comments"] = new JsonArray(),
+            ["alerts"] = alerts,
+        });
+        return data.Incidents[^1];
     }
 
     public static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

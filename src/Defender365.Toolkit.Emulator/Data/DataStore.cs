@@ -11,6 +11,9 @@ internal sealed class DataStore(EmulatorOptions options)
 
     private readonly ConcurrentDictionary<string, Lazy<TenantData>> _tenants = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The tenants whose data exists (was asked for once).</summary>
+    public IEnumerable<string> Seeded => _tenants.Where(t => t.Value.IsValueCreated).Select(t => t.Key);
+
     public TenantData For(string tenantId) =>
         _tenants.GetOrAdd(tenantId, id => new Lazy<TenantData>(() => DataSeeder.Seed(id, options))).Value;
 }

@@ -10,6 +10,16 @@ internal sealed class TenantData
 {
     public object Gate { get; } = new();
 
+    /// <summary>
+    /// Changes not yet indexed: the item (by reference) and when lists start to show it. A list omits it until then, as
+    /// a search index that lags behind the store.
+    /// </summary>
+    public Dictionary<JsonObject, DateTimeOffset> IndexedAt { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The items a list shows at <paramref name="now"/>: all but those not yet indexed.</summary>
+    public IEnumerable<JsonObject> Listed(List<JsonObject> items, DateTimeOffset now) =>
+        IndexedAt.Count == 0 ? items : items.Where(i => !IndexedAt.TryGetValue(i, out var at) || at <= now);
+
     /// <summary>Defender XDR incidents, each with its alerts.</summary>
     public List<JsonObject> Incidents { get; } = [];
 

@@ -164,7 +164,10 @@ internal static class CatalogReader
             rateLimit,
             Optional(o, "docs") is string docs ? new Uri(docs) : null,
             o.TryGetProperty("lifecycle", out var own) ? ReadLifecycle(own, id) : apiLifecycles.GetValueOrDefault(Required(o, "api", id).GetString()!),
-            Optional(o, "duplicateOf"));
+            Optional(o, "duplicateOf"),
+            o.TryGetProperty("changeTracking", out var tracking)
+                ? new DefenderChangeTracking(Required(tracking, "changedAt", id).GetString()!, Required(tracking, "key", id).GetString()!)
+                : null);
     }
 
     private static DefenderLifecycle ReadLifecycle(JsonElement l, string where)

@@ -25,7 +25,8 @@ public sealed class DefenderOperation
         DefenderRateLimit rateLimit,
         Uri? documentation,
         DefenderLifecycle? lifecycle,
-        string? duplicateOf)
+        string? duplicateOf,
+        DefenderChangeTracking? changeTracking = null)
     {
         Id = id;
         Name = name;
@@ -48,6 +49,7 @@ public sealed class DefenderOperation
         Documentation = documentation;
         Lifecycle = lifecycle;
         DuplicateOf = duplicateOf;
+        ChangeTracking = changeTracking;
         Template = Shared.PathTemplate.Parse(pathTemplate);
     }
 
@@ -117,6 +119,12 @@ public sealed class DefenderOperation
     /// <summary>When the docs give this operation the same path as another one, the id of that operation.</summary>
     public string? DuplicateOf { get; }
 
+    /// <summary>
+    /// For a list that can be synced incrementally, the field that orders its changes and the field that identifies an
+    /// item; <see langword="null"/> for other operations.
+    /// </summary>
+    public DefenderChangeTracking? ChangeTracking { get; }
+
     internal Shared.PathTemplate Template { get; }
 
     /// <summary>The permission that grants the least access among <see cref="ApplicationPermissions"/>.</summary>
@@ -141,6 +149,11 @@ public enum DefenderPagingStyle
     /// <summary>The service returns <c>@odata.nextLink</c> until the last page.</summary>
     NextLink = 3,
 }
+
+/// <summary>How a list's changes can be followed: each item's change time, filterable with <c>ge</c>, and its identity.</summary>
+/// <param name="ChangedAtField">The wire name of the item's last-change time (<c>lastUpdateTime</c>, <c>lastUpdateDateTime</c>).</param>
+/// <param name="KeyField">The wire name of the item's identity (<c>id</c>, <c>incidentId</c>).</param>
+public sealed record DefenderChangeTracking(string ChangedAtField, string KeyField);
 
 /// <summary>A named, typed value: a path or query parameter, a body field or an entity field.</summary>
 /// <param name="Name">The wire name (case-sensitive: body casing differs between APIs).</param>

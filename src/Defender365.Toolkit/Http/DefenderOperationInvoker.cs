@@ -156,6 +156,23 @@ public class DefenderOperationInvoker
         return new DefenderPageable<T>(this, operation, tenantId, arguments ?? new DefenderRequestArguments(), itemType, cancellationToken);
     }
 
+    /// <summary>The incremental sync of a changing collection of one tenant, keeping its cursor in a store.</summary>
+    /// <typeparam name="T">The item model.</typeparam>
+    /// <param name="operation">A list operation with <see cref="DefenderOperation.ChangeTracking"/>.</param>
+    /// <param name="tenantId">The customer tenant.</param>
+    /// <param name="itemType">JSON metadata of <typeparamref name="T"/>.</param>
+    /// <param name="store">Where the cursor is kept, and who may poll.</param>
+    /// <param name="options">Overlap, lease, filter and page size; null for the defaults.</param>
+    /// <exception cref="ArgumentException">The operation cannot be synced (no change time in the catalog).</exception>
+    public virtual Sync.DefenderSync<T> GetSync<T>(DefenderOperation operation, string tenantId, JsonTypeInfo<T> itemType, Sync.IDefenderSyncStore store, Sync.DefenderSyncOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentNullException.ThrowIfNull(itemType);
+        ArgumentNullException.ThrowIfNull(store);
+        return new Sync.DefenderSync<T>(this, operation, tenantId, itemType, store, options);
+    }
+
     /// <summary>
     /// Acquires the tenant's token for a resource and compares its roles with the permissions the app declares
     /// (consent drift): what is missing and what was granted beyond the declaration.

@@ -243,6 +243,23 @@ public sealed partial class CatalogConsistencyTests
     }
 
     [Fact]
+    public void Change_tracking_names_a_filterable_change_time_and_an_identity()
+    {
+        var tracked = Catalog.Operations.Where(o => o.ChangeTracking is not null).ToArray();
+        Assert.Equal(["GraphSecurity.ListAlertsV2", "GraphSecurity.ListIncidents", "ListAlerts", "ListIncidents"], tracked.Select(o => o.Id).Order(StringComparer.Ordinal));
+        foreach (var operation in tracked)
+        {
+            var tracking = operation.ChangeTracking!;
+            Assert.True(operation.Response.IsCollection && operation.Paging is DefenderPagingStyle.Skip or DefenderPagingStyle.NextLink, operation.Id);
+            Assert.Contains(tracking.ChangedAtField, operation.Query.FilterableFields);
+            var fields = Catalog.Entities[operation.Response.Entity!].Fields;
+            Assert.Equal("datetime", Assert.Single(fields, f => f.Name == tracking.ChangedAtField).Type);
+            var key = Assert.Single(fields, f => f.Name == tracking.KeyField);
+            Assert.True(key.Type is "string" or "int64" or "guid", $"{operation.Id}: the key {key.Name} is a {key.Type}");
+        }
+    }
+
+    [Fact]
     public void Every_resource_has_an_https_endpoint_in_every_cloud()
     {
         foreach (var resource in Catalog.Resources)
