@@ -45,6 +45,12 @@ public static class DefenderRedis
         return new DefenderSharedTokenCache(cache, encryptionKey, new RedisTokenLeases(connection), options, loggerFactory, timeProvider);
     }
 
+    /// <summary>Sync cursors shared by every instance through Redis, with a lease per tenant and collection.</summary>
+    /// <param name="connection">The Redis connection, or a task that makes it (started once, shared).</param>
+    /// <param name="keyPrefix">Put before every key; give each app (and each consumer of the same data) its own.</param>
+    public static RedisSyncStore CreateSyncStore(Func<Task<IConnectionMultiplexer>> connection, string keyPrefix = "defender365:sync:") =>
+        new(connection, keyPrefix);
+
     /// <summary>A quota governor that counts in Redis for every instance of the app, and in-process while Redis fails.</summary>
     /// <param name="connection">The Redis connection, or a task that makes it (started once, shared).</param>
     /// <param name="options">Waits, pauses and the shared store's timeout.</param>

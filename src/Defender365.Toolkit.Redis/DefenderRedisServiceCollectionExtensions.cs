@@ -5,6 +5,7 @@ using Defender365.Toolkit.Quotas;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Defender365.Toolkit.Redis;
+using Defender365.Toolkit.Sync;
 using StackExchange.Redis;
 
 // The namespace of AddDefenderClient's own extensions, so one using brings both.
@@ -14,7 +15,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class DefenderRedisServiceCollectionExtensions
 {
     /// <summary>
-    /// Shares the Defender credential's tokens and the tenants' quotas between the app's instances through Redis:
+    /// Shares the Defender credential's tokens, the tenants' quotas and the sync cursors (<c>IDefenderSyncStore</c>)
+    /// between the app's instances through Redis:
     /// settings from <paramref name="section"/> (<c>Configuration</c>, <c>EncryptionKey</c>, and optionally
     /// <c>ShareQuotas</c> and <c>SharedTokenCache:…</c> timings; usually <c>Defender:Redis</c>). Call it beside
     /// <c>AddDefenderClient</c>; the credential picks the shared cache up, the clients the shared quota governor.
@@ -69,6 +71,9 @@ public static class DefenderRedisServiceCollectionExtensions
                 ? DefenderRedis.CreateQuotaLimiter(parts.Connect, settings, provider.GetService<ILoggerFactory>(), provider.GetService<TimeProvider>())
                 : new DefenderQuotaLimiter(settings, sharedStore: null, provider.GetService<ILoggerFactory>(), provider.GetService<TimeProvider>());
         });
+
+        // Sync cursors on the same connection: a tenant's collection is polled by one instance at a time.
+        services.TryAddSingleton<IDefenderSyncStore>(provider => DefenderRedis.CreateSyncStore(provider.GetRequiredService<RedisParts>().Connect));
         return services;
     }
 

@@ -117,7 +117,8 @@ internal sealed class ApiCatalog
             (rate?["perHour"] as JsonNumber)?.AsInt32(),
             Text(o, "docs"),
             (o["lifecycle"] as JsonObject) is { } own ? ReadLifecycle(own) : apiLifecycles.TryGetValue(Text(o, "api")!, out var shared) ? shared : null,
-            Text(o, "duplicateOf"));
+            Text(o, "duplicateOf"),
+            (o["changeTracking"] as JsonObject) is { } tracking ? Text(tracking, "changedAt") : null);
     }
 
     private static CatalogEntity ReadEntity(string name, JsonObject e)
@@ -213,7 +214,8 @@ internal sealed record CatalogOperation(
     int? PerHour,
     string? Docs,
     CatalogLifecycle? Lifecycle,
-    string? DuplicateOf)
+    string? DuplicateOf,
+    string? ChangedAtField = null)
 {
     /// <summary>A Microsoft Graph beta operation: generated only when the manifest opts in (<c>"graphBeta": true</c>), since beta APIs change without notice.</summary>
     public bool IsBeta => Path.StartsWith("/beta/", StringComparison.Ordinal);

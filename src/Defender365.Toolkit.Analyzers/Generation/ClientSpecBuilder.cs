@@ -85,7 +85,8 @@ internal static class ClientSpecBuilder
             parameters.ToEquatableArray(),
             form.ToEquatableArray(),
             Response(mapper, operation),
-            Exceptions(operation, parameters, form.Count > 0));
+            Exceptions(operation, parameters, form.Count > 0),
+            operation.ChangedAtField is null ? null : "Sync" + (operation.Name.StartsWith("List", StringComparison.Ordinal) ? operation.Name.Substring(4) : operation.Name));
     }
 
     /// <summary>

@@ -206,8 +206,12 @@ internal static class ModelEmitter
             writer.Line($"{properties[i].LocalType} f{i} = default;");
         }
 
+        // The property being read, so a value the reader cannot take is reported with its property's name (one quarantined
+        // item in a sync says what was wrong with it). The try costs nothing until something throws.
+        writer.Line("var field = -1;");
+        writer.Open("try");
         writer.Open("while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)");
-        writer.Line("var field = FieldOf(ref reader);");
+        writer.Line("field = FieldOf(ref reader);");
         writer.Line("reader.Read();");
         writer.Open("switch (field)");
         for (var i = 0; i < properties.Count; i++)
@@ -224,6 +228,10 @@ internal static class ModelEmitter
         writer.Line("    reader.Skip();");
         writer.Line("    break;");
         writer.Close();
+        writer.Close();
+        writer.Close();
+        writer.Open("catch (global::System.Exception e) when (field >= 0 && global::Defender365.Toolkit.Serialization.DefenderJson.IsValueError(e))");
+        writer.Line($"throw global::Defender365.Toolkit.Serialization.DefenderJson.InProperty({SourceWriter.Literal(model.TypeName)}, Fields, field, e);");
         writer.Close();
         writer.Line();
         for (var i = 0; i < properties.Count; i++)

@@ -55,6 +55,32 @@ public static class DefenderJson
     public static JsonException MissingProperty(string typeName, string propertyName) =>
         new($"The {typeName} in the response has no '{propertyName}', which the service always sends: the body is not a {typeName}.");
 
+    /// <summary>Whether an exception is what reading a value the model cannot take throws (and not a bug to pass on).</summary>
+    public static bool IsValueError(Exception exception) => exception is JsonException or FormatException or OverflowException or InvalidOperationException;
+
+    /// <summary>
+    /// The error for a value a model cannot take, naming the model and the property (<c>GraphAlert.createdDateTime</c>);
+    /// nested models add their own, outermost first.
+    /// </summary>
+    /// <param name="typeName">The model being read.</param>
+    /// <param name="fields">The model's wire names by field index.</param>
+    /// <param name="field">The index of the property being read.</param>
+    /// <param name="inner">What the value's reader threw.</param>
+    public static JsonException InProperty(string typeName, IReadOnlyDictionary<string, int> fields, int field, Exception inner)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentNullException.ThrowIfNull(inner);
+        var name = fields.FirstOrDefault(f => f.Value == field).Key ?? "#" + field.ToString(CultureInfo.InvariantCulture);
+        var detail = inner is JsonException { Data: var data } && data[PropertyPathKey] is string inside
+            ? (Path: $"{typeName}.{name}.{inside}", Message: inner.Message[(inner.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..])
+            : (Path: $"{typeName}.{name}", Message: inner.Message);
+        var exception = new JsonException($"{detail.Path}: {detail.Message}", inner);
+        exception.Data[PropertyPathKey] = detail.Path[(typeName.Length + 1)..];
+        return exception;
+    }
+
+    private const string PropertyPathKey = "Defender365.PropertyPath";
+
     /// <summary>A string, or <see langword="null"/>; numbers and booleans are kept as their text.</summary>
     public static string? ReadString(ref Utf8JsonReader reader) => reader.TokenType switch
     {

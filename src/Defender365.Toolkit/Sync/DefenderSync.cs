@@ -30,6 +30,9 @@ namespace Defender365.Toolkit.Sync;
 /// <typeparam name="T">The item model.</typeparam>
 public class DefenderSync<T>
 {
+    // How far ahead of this machine's clock a change time may carry the watermark: the clocks' skew, with room.
+    private static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
+
     private readonly DefenderOperationInvoker _invoker;
     private readonly DefenderOperation _operation;
     private readonly DefenderChangeTracking _tracking;
@@ -174,7 +177,7 @@ public class DefenderSync<T>
             return cursor.TryDeliverUnreadable(Fingerprint(raw)) ? new DefenderSyncItem<T>(Key.TenantId, id, changedAt, default, reason, raw) : null;
         }
 
-        if (!cursor.TryDeliver(id, changedAt.Value))
+        if (!cursor.TryDeliver(id, changedAt.Value, (_options.TimeProvider ?? _invoker.Options.TimeProvider).GetUtcNow() + FutureTolerance))
         {
             return null;
         }

@@ -40,4 +40,10 @@ public sealed class DefenderSyncOptions
 
     /// <summary>Items per page, capped at what the list accepts; <see langword="null"/>: the client's <c>DefaultPageSize</c>.</summary>
     public int? PageSize { get; set; }
+
+    /// <summary>
+    /// The clock that says how late a change time can plausibly be (now plus 5 minutes of skew): a later one does not
+    /// move the watermark. <see langword="null"/>: the client's <c>TimeProvider</c>.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
 }

@@ -18,7 +18,8 @@ namespace Defender365.Toolkit.Sync;
 /// time seen. Memory is the versions delivered within the overlap, not the collection.</para>
 /// <para>Each poll asks from the watermark the previous poll started with (minus the overlap), not the one it ended
 /// with: every change is read by two consecutive polls. A list paged by offset (<c>$skip</c>, or a skip token) shifts
-/// when items change during the walk, and an item can slip to a page already read; the next poll reads it again.</para>
+/// when items change during the walk, and an item can slip to a page already read; the next poll reads it again. So
+/// the first two polls both read the whole collection, and the cursor remembers all of it until the second ends.</para>
 /// <para>Not thread-safe: a sync of one tenant and collection runs one poll at a time.</para>
 /// </remarks>
 internal sealed class SyncCursor
@@ -36,8 +37,10 @@ internal sealed class SyncCursor
     private bool _polling;
 
     // The watermark when the poll under way started, and when the last completed poll started: QueryFrom lags one poll.
+    // A completed poll that started with no watermark read from the beginning; the next one does too.
     private DateTimeOffset? _pollStartWatermark;
     private DateTimeOffset? _previousPollStart;
+    private bool _previousFromBeginning;
 
     /// <summary>A cursor with nothing delivered yet: the first poll asks for everything.</summary>
     /// <param name="overlap">How far before the watermark each poll asks again. Positive, at most a day.</param>
@@ -67,7 +70,7 @@ internal sealed class SyncCursor
 
     /// <summary>The change time the next poll asks from (inclusive); null: from the beginning.</summary>
     /// <remarks>A change time near <see cref="DateTimeOffset.MinValue"/> (a server's placeholder) asks from the beginning instead of overflowing.</remarks>
-    public DateTimeOffset? QueryFrom => LowerWatermark is not { } watermark ? null
+    public DateTimeOffset? QueryFrom => _previousFromBeginning || LowerWatermark is not { } watermark ? null
         : watermark - DateTimeOffset.MinValue < Overlap ? DateTimeOffset.MinValue : watermark - Overlap;
 
     private DateTimeOffset? LowerWatermark => _previousPollStart is { } previous && previous < Watermark ? previous : Watermark;
@@ -98,7 +101,14 @@ internal sealed class SyncCursor
     /// Whether the item's version (its id and change time) is new: true once per version, and the cursor then counts it
     /// as delivered. An older version than one delivered, or one from before the poll's start time, is not new.
     /// </summary>
-    public bool TryDeliver(string id, DateTimeOffset changedAt)
+    /// <param name="id">The item's id.</param>
+    /// <param name="changedAt">Its change time.</param>
+    /// <param name="latestPlausible">
+    /// The latest change time the watermark may take (now, plus the clocks' skew). An item stamped later (a wrong clock,
+    /// a placeholder far ahead) is delivered and remembered, but does not carry the watermark past the changes still to
+    /// come, which would then be asked for too late and lost.
+    /// </param>
+    public bool TryDeliver(string id, DateTimeOffset changedAt, DateTimeOffset? latestPlausible = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         if (_pollFrom is { } from && changedAt < from)
@@ -106,15 +116,18 @@ internal sealed class SyncCursor
             return false;
         }
 
-        if (_delivered.TryGetValue(id, out var delivered) && changedAt <= delivered)
+        // An older version than one delivered is stale, unless the one delivered bore an implausible (future) time.
+        if (_delivered.TryGetValue(id, out var delivered)
+            && (changedAt == delivered || (changedAt < delivered && (latestPlausible is not { } cap || delivered <= cap))))
         {
             return false;
         }
 
         _delivered[id] = changedAt;
-        if (Watermark is null || changedAt > Watermark)
+        var mark = latestPlausible is { } latest && changedAt > latest ? latest : changedAt;
+        if (Watermark is null || mark > Watermark)
         {
-            Watermark = changedAt;
+            Watermark = mark;
         }
 
         return true;
@@ -136,6 +149,7 @@ internal sealed class SyncCursor
         _pollFrom = null;
         _polling = false;
         _previousPollStart = _pollStartWatermark;
+        _previousFromBeginning = _pollStartWatermark is null;
         if (QueryFrom is not { } from)
         {
             return;
@@ -158,7 +172,7 @@ internal sealed class SyncCursor
 
     /// <summary>The cursor as JSON, for a store.</summary>
     public string ToJson() =>
-        JsonSerializer.Serialize(new State(1, Overlap, Watermark, _delivered, _polling, _pollFrom, _unreadable, _pollStartWatermark, _previousPollStart), SyncCursorJson.Default.State);
+        JsonSerializer.Serialize(new State(1, Overlap, Watermark, _delivered, _polling, _pollFrom, _unreadable, _pollStartWatermark, _previousPollStart, _previousFromBeginning), SyncCursorJson.Default.State);
 
     /// <summary>Reads a cursor a store kept.</summary>
     /// <exception cref="FormatException">The text is not a cursor of this version.</exception>
@@ -191,6 +205,7 @@ internal sealed class SyncCursor
                 _pollFrom = state.Polling ? state.PollFrom : null,
                 _pollStartWatermark = state.PollStartWatermark,
                 _previousPollStart = state.PreviousPollStart,
+                _previousFromBeginning = state.PreviousFromBeginning,
             };
         }
         catch (ArgumentOutOfRangeException e)
@@ -209,7 +224,8 @@ internal sealed class SyncCursor
         DateTimeOffset? PollFrom = null,
         Dictionary<string, DateTimeOffset>? Unreadable = null,
         DateTimeOffset? PollStartWatermark = null,
-        DateTimeOffset? PreviousPollStart = null);
+        DateTimeOffset? PreviousPollStart = null,
+        bool PreviousFromBeginning = false);
 }
 
 [JsonSerializable(typeof(SyncCursor.State))]

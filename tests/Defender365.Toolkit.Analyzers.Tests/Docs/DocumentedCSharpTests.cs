@@ -26,7 +26,7 @@ public sealed partial class DocumentedCSharpTests
         "System.IO", "System.Threading", "System.Threading.Tasks", "Azure", "Azure.Core", "Microsoft.Identity.Client", "Microsoft.Extensions.Logging",
         "Microsoft.IdentityModel.Clients.ActiveDirectory",
         "Defender365.Toolkit.Authentication", "Defender365.Toolkit.Authorization", "Defender365.Toolkit.Catalog",
-        "Defender365.Toolkit.DependencyInjection", "Defender365.Toolkit.Diagnostics", "Defender365.Toolkit.FanOut", "Defender365.Toolkit.Http", "Defender365.Toolkit.Emulator",
+        "Defender365.Toolkit.DependencyInjection", "Defender365.Toolkit.Diagnostics", "Defender365.Toolkit.FanOut", "Defender365.Toolkit.Http", "Defender365.Toolkit.Sync", "Defender365.Toolkit.Emulator",
         "Microsoft.Extensions.Configuration", "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Hosting",
         "OpenTelemetry.Metrics", "OpenTelemetry.Trace", "Contoso.SocConnector.Defender", "Contoso.SocConnector.Defender.Models",
     ];

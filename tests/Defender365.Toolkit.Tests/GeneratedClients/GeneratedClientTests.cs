@@ -237,6 +237,16 @@ public sealed class GeneratedClientTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal("ListIncidents", attribute.Operation);
     }
 
+    [Theory]
+    [InlineData("""{"incidentId": 42, "createdTime": 20261202}""", "Incident.createdTime: ")]
+    [InlineData("""{"incidentId": 42, "alerts": [{"alertId": "a1", "creationTime": "soon"}]}""", "Incident.alerts.creationTime: 'soon' is not a date")]
+    [InlineData("""{"incidentId": 1e30}""", "Incident.incidentId: ")]
+    public void A_value_a_model_cannot_take_is_reported_with_the_path_of_its_property(string json, string expected)
+    {
+        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(json, DefenderJsonContext.Incident));
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Enums_keep_values_the_catalog_does_not_know()
     {

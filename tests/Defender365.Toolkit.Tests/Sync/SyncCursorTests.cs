@@ -78,6 +78,11 @@ public sealed class SyncCursorTests
         Assert.True(cursor.TryDeliver("b", t));
         cursor.CompletePoll();
 
+        // The second poll reads everything again (the first walk may have shifted), and repeats nothing.
+        Assert.Null(cursor.StartPoll());
+        Assert.False(cursor.TryDeliver("a", t));
+        cursor.CompletePoll();
+
         // "c" shares the last time but was indexed after the poll: a cursor with "gt" would lose it, one with "ge" and
         // no memory would repeat "a" and "b".
         Assert.Equal(t - TimeSpan.FromMinutes(1), cursor.StartPoll());
@@ -98,6 +103,9 @@ public sealed class SyncCursorTests
         Assert.True(cursor.TryDeliver("new", Start.AddHours(3)));
         Assert.True(cursor.TryDeliver("old", Start));
         cursor.CompletePoll();
+        Assert.Null(cursor.StartPoll());
+        Assert.False(cursor.TryDeliver("old", Start));
+        cursor.CompletePoll();
 
         // Memory stays within the overlap: "old" is forgotten, and a poll from the new watermark never asks for it.
         Assert.Equal(1, cursor.Remembered);
@@ -112,6 +120,8 @@ public sealed class SyncCursorTests
         var cursor = new SyncCursor(TimeSpan.FromMinutes(5));
         cursor.StartPoll();
         Assert.True(cursor.TryDeliver("placeholder", DateTimeOffset.MinValue));
+        cursor.CompletePoll();
+        Assert.Null(cursor.StartPoll());
         cursor.CompletePoll();
         Assert.Equal(DateTimeOffset.MinValue, cursor.StartPoll());
         Assert.False(cursor.TryDeliver("placeholder", DateTimeOffset.MinValue));

@@ -48,6 +48,7 @@ internal sealed record AreaSpec(bool IsGraph, string Area, string ClientName, Me
 /// <param name="Form">For a file upload, the form parts in the order they are sent; otherwise empty.</param>
 /// <param name="Response">What the method returns.</param>
 /// <param name="Exceptions">What it throws, and when.</param>
+/// <param name="SyncName">For a list the catalog tracks changes of, the name of its incremental sync method (<c>SyncIncidents</c>); otherwise null.</param>
 internal sealed record OperationSpec(
     string Id,
     string Name,
@@ -58,7 +59,8 @@ internal sealed record OperationSpec(
     EquatableArray<ParameterSpec> Parameters,
     EquatableArray<ParameterSpec> Form,
     ResponseSpec Response,
-    EquatableArray<ExceptionDoc> Exceptions)
+    EquatableArray<ExceptionDoc> Exceptions,
+    string? SyncName = null)
 {
     public bool IsMultipart => Form.Count > 0;
 }
