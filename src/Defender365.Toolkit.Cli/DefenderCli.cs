@@ -17,6 +17,7 @@ internal static class DefenderCli
             EmulatorCommand.Create(console),
             ScanCommand.Create(console),
             LifecycleCommand.Create(console),
+            SyncCommand.Create(console),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams; returns the exit code (<see cref="ExitCodes"/>).</summary>

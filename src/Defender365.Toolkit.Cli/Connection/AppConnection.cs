@@ -59,6 +59,27 @@ internal static class AppConnection
         return DefenderAppCredential.FromClientSecret(clientId, secret, credentialOptions);
     }
 
+    /// <summary>
+    /// Where the API calls go: the cloud's endpoints, or every API at the emulator over a connection pinned to its
+    /// certificate (loopback only, as for signing in).
+    /// </summary>
+    public static Http.DefenderClientOptions CreateClientOptions(ParseResult parse, AppConnectionOptions options)
+    {
+        var clientOptions = new Http.DefenderClientOptions { Cloud = parse.GetValue(options.Cloud) };
+        if (parse.GetValue(options.Emulator) is { } emulator)
+        {
+            var certificate = LoadEmulatorCertificate(emulator, parse.GetValue(options.EmulatorCertificate));
+            clientOptions.AuthorityHost = emulator;
+            clientOptions.Transport = new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(DefenderEmulator.CreatePinnedHandler(certificate), disposeHandler: true));
+            foreach (var resource in Catalog.DefenderCatalog.Default.Resources)
+            {
+                clientOptions.Endpoints[resource.Id] = emulator;
+            }
+        }
+
+        return clientOptions;
+    }
+
     // As a hosted app reads them: user-secrets (when an id is given), then the environment (Defender__ClientSecret), which wins.
     private static IConfiguration ReadSettings(string? userSecretsId)
     {

@@ -77,9 +77,40 @@ public class DefenderSync<T>
     /// <exception cref="Authentication.DefenderAuthenticationException">No token for the tenant.</exception>
     /// <exception cref="InvalidDataException">The stored cursor is damaged; it is never replaced silently by a fresh start.</exception>
     /// <exception cref="DefenderSyncLeaseLostException">The lease expired while the handler worked and another poll took it.</exception>
-    public virtual async Task<DefenderSyncPoll> PollAsync(Func<DefenderSyncItem<T>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
+    public virtual Task<DefenderSyncPoll> PollAsync(Func<DefenderSyncItem<T>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        return PollCoreAsync(
+            async (items, token) =>
+            {
+                foreach (var item in items)
+                {
+                    await handler(item, token).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Polls once, handing over the changes of each page together: to store them in one transaction, or write and
+    /// flush them once, before the cursor is saved. Pages without changes are not handed over.
+    /// </summary>
+    /// <param name="handler">Takes one page's changes. If it throws, the poll stops and the page is delivered again next time.</param>
+    /// <param name="cancellationToken">Cancels the poll; what was saved stays.</param>
+    /// <returns>What the poll did.</returns>
+    /// <exception cref="Http.DefenderRequestException">A page failed after the retries the service allows; the next poll resumes from the last saved page.</exception>
+    /// <exception cref="Authorization.MissingPermissionException">The tenant's token lacks the list's permission.</exception>
+    /// <exception cref="Authentication.DefenderAuthenticationException">No token for the tenant.</exception>
+    /// <exception cref="InvalidDataException">The stored cursor is damaged; it is never replaced silently by a fresh start.</exception>
+    /// <exception cref="DefenderSyncLeaseLostException">The lease expired while the handler worked and another poll took it.</exception>
+    public virtual Task<DefenderSyncPoll> PollPagesAsync(Func<IReadOnlyList<DefenderSyncItem<T>>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return PollCoreAsync(handler, cancellationToken);
+    }
+
+    private async Task<DefenderSyncPoll> PollCoreAsync(Func<IReadOnlyList<DefenderSyncItem<T>>, CancellationToken, ValueTask> handler, CancellationToken cancellationToken)
+    {
         using var activity = DefenderTelemetry.Source.StartActivity("Defender365 sync", ActivityKind.Internal);
         activity?.SetTag("tenant", Key.TenantId);
         activity?.SetTag("operation", Key.Collection);
@@ -100,16 +131,20 @@ public class DefenderSync<T>
             await foreach (var page in pageable.AsPages(null, _options.PageSize).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 pages++;
+                var changes = new List<DefenderSyncItem<T>>(page.Values.Count);
                 foreach (var raw in page.Values)
                 {
-                    if (Read(raw, cursor) is not { } item)
+                    if (Read(raw, cursor) is { } item)
                     {
-                        continue;
+                        changes.Add(item);
+                        quarantined += item.IsQuarantined ? 1 : 0;
                     }
+                }
 
-                    await handler(item, cancellationToken).ConfigureAwait(false);
-                    delivered++;
-                    quarantined += item.IsQuarantined ? 1 : 0;
+                if (changes.Count > 0)
+                {
+                    await handler(changes, cancellationToken).ConfigureAwait(false);
+                    delivered += changes.Count;
                 }
 
                 await session.SaveAsync(cursor.ToJson(), cancellationToken).ConfigureAwait(false);

@@ -37,6 +37,30 @@ public sealed class DefenderSyncTests
     }
 
     [Fact]
+    public async Task Pages_of_changes_come_together_and_pages_without_one_do_not_come()
+    {
+        await using var bed = await SyncTestBed.StartAsync(tenants: 1, incidentsPerTenant: 12);
+        var sync = bed.CreateClient().ForTenant(bed.Tenants[0]).Incidents.SyncIncidents(new DefenderSyncFileStore(bed.Folder), bed.Options(o => o.PageSize = 5));
+        var batches = new List<int>();
+        var poll = await sync.PollPagesAsync((changes, _) =>
+        {
+            batches.Add(changes.Count);
+            return ValueTask.CompletedTask;
+        });
+        Assert.Equal([5, 5, 2], batches);
+        Assert.Equal(12, poll.Delivered);
+
+        // The second poll reads the pages again and finds nothing new: no batch.
+        batches.Clear();
+        Assert.Equal(0, (await sync.PollPagesAsync((changes, _) =>
+        {
+            batches.Add(changes.Count);
+            return ValueTask.CompletedTask;
+        })).Delivered);
+        Assert.Empty(batches);
+    }
+
+    [Fact]
     public async Task An_item_that_cannot_be_read_is_quarantined_with_its_reason_and_its_page_goes_on()
     {
         await using var bed = await SyncTestBed.StartAsync(tenants: 1, incidentsPerTenant: 6);
