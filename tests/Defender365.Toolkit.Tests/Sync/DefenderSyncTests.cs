@@ -204,6 +204,26 @@ public sealed class DefenderSyncTests
     }
 
     [Fact]
+    public async Task A_token_that_expires_in_the_middle_of_a_walk_is_renewed_and_the_walk_goes_on()
+    {
+        await using var bed = await SyncTestBed.StartAsync(tenants: 1, incidentsPerTenant: 20, tokenLifetime: TimeSpan.FromMinutes(6));
+        var tenant = bed.Tenants[0];
+        var sync = bed.CreateClient().ForTenant(tenant).GraphSecurity.Incidents.SyncIncidents(new DefenderSyncFileStore(bed.Folder), bed.Options(o => o.PageSize = 5));
+        var pages = 0;
+        var poll = await sync.PollPagesAsync((changes, _) =>
+        {
+            // Each page takes seven minutes to handle: the token of the page before has expired by the next request.
+            pages++;
+            bed.Clock.Advance(TimeSpan.FromMinutes(7));
+            return ValueTask.CompletedTask;
+        });
+
+        Assert.Equal(20, poll.Delivered);
+        Assert.Equal(4, pages);
+        Assert.True(bed.Emulator.Statistics.TokenRequests(tenant) >= 4, $"{bed.Emulator.Statistics.TokenRequests(tenant)} token requests for 4 pages seven minutes apart");
+    }
+
+    [Fact]
     public async Task Changes_a_lagging_index_shows_late_but_within_the_overlap_still_arrive()
     {
         await using var bed = await SyncTestBed.StartAsync(tenants: 1);

@@ -36,13 +36,13 @@ internal sealed class SyncTestBed : IAsyncDisposable
     /// <summary>A fresh folder for cursors, deleted at the end.</summary>
     public string Folder { get; }
 
-    public static async Task<SyncTestBed> StartAsync(int tenants, int incidentsPerTenant = 8)
+    public static async Task<SyncTestBed> StartAsync(int tenants, int incidentsPerTenant = 8, TimeSpan? tokenLifetime = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(8));
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
         var options = EmulatorOptions.CreateDemo(secret);
         options.TimeProvider = clock;
-        options.TokenLifetime = TimeSpan.FromDays(1);
+        options.TokenLifetime = tokenLifetime ?? TimeSpan.FromDays(1);
         options.IncidentsPerTenant = incidentsPerTenant;
         options.MachinesPerTenant = 2;
         var ids = new List<string>();
