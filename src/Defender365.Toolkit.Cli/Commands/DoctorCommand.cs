@@ -168,38 +168,17 @@ internal static class DoctorCommand
     /// </summary>
     private sealed class Progress(TextWriter error, int total)
     {
-        private readonly bool _interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-        private readonly Lock _gate = new();
+        private readonly ProgressLine _line = new(error);
         private int _done;
         private int _problems;
 
         public void Done(TenantReport report)
         {
-            lock (_gate)
-            {
-                _done++;
-                if (!report.IsHealthy)
-                {
-                    _problems++;
-                }
-
-                if (_interactive)
-                {
-                    error.Write($"\rChecked {_done}/{total} tenants, {_problems} with problems ");
-                }
-                else
-                {
-                    error.WriteLine($"[{_done}/{total}] {report.Tenant}: {report.Status}");
-                }
-            }
+            var done = Interlocked.Increment(ref _done);
+            var problems = report.IsHealthy ? Volatile.Read(ref _problems) : Interlocked.Increment(ref _problems);
+            _line.Report($"Checked {done}/{total} tenants, {problems} with problems", $"[{done}/{total}] {report.Tenant}: {report.Status}");
         }
 
-        public void Finish()
-        {
-            if (_interactive)
-            {
-                error.WriteLine();
-            }
-        }
+        public void Finish() => _line.Finish();
     }
 }

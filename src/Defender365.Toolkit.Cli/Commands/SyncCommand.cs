@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Defender365.Toolkit.Catalog;
 using Defender365.Toolkit.Cli.Connection;
+using Defender365.Toolkit.Cli.Output;
 using Defender365.Toolkit.Diagnostics;
 using Defender365.Toolkit.FanOut;
 using Defender365.Toolkit.Http;
@@ -185,10 +186,8 @@ internal static class SyncCommand
     /// </summary>
     private sealed class SyncProgress : IDisposable
     {
-        private readonly TextWriter _error;
+        private readonly ProgressLine _line;
         private readonly int _total;
-        private readonly bool _interactive;
-        private readonly Lock _gate = new();
         private readonly MeterListener _throttles = new();
         private int _done;
         private long _changes;
@@ -196,9 +195,8 @@ internal static class SyncCommand
 
         public SyncProgress(TextWriter error, int total)
         {
-            _error = error;
+            _line = new ProgressLine(error);
             _total = total;
-            _interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
             _throttles.InstrumentPublished = (instrument, listener) =>
             {
                 if (instrument.Meter.Name == DefenderTelemetry.Name && instrument.Name == "defender365.http.throttles")
@@ -214,30 +212,14 @@ internal static class SyncCommand
 
         public void Done(string poll)
         {
-            lock (_gate)
-            {
-                _done++;
-                if (_interactive)
-                {
-                    _error.Write($"\rSynced {_done}/{_total} tenants, {Interlocked.Read(ref _changes)} changes, {Interlocked.Read(ref _throttled)} throttled answers ");
-                }
-                else
-                {
-                    _error.WriteLine($"[{_done}/{_total}] {poll}");
-                }
-            }
+            var done = Interlocked.Increment(ref _done);
+            _line.Report($"Synced {done}/{_total} tenants, {Interlocked.Read(ref _changes)} changes, {Interlocked.Read(ref _throttled)} throttled answers", $"[{done}/{_total}] {poll}");
         }
 
         public void Finish()
         {
-            if (_interactive)
-            {
-                _error.WriteLine();
-            }
-            else if (Interlocked.Read(ref _throttled) > 0)
-            {
-                _error.WriteLine($"{Interlocked.Read(ref _throttled)} answers were 429 (throttled) and were waited for.");
-            }
+            var throttled = Interlocked.Read(ref _throttled);
+            _line.Finish(throttled > 0 ? $"{throttled} answers were 429 (throttled) and were waited for." : null);
         }
 
         public void Dispose() => _throttles.Dispose();
