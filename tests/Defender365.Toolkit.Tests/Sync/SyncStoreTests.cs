@@ -59,6 +59,9 @@ public sealed class SyncStoreTests
         }
 
         Assert.EndsWith(Path.Combine("contoso.onmicrosoft.com", "listincidents.cursor.json"), store.CursorPath(new DefenderSyncKey("Contoso.onmicrosoft.com", "ListIncidents")), StringComparison.Ordinal);
+
+        // A device name Windows reserves is hashed, like any name that is no plain id or domain.
+        Assert.StartsWith("x-", Path.GetFileName(Path.GetDirectoryName(store.CursorPath(new DefenderSyncKey("CON.example", "ListIncidents")))), StringComparison.Ordinal);
     }
 
     private static async Task KeepsTheContract(IDefenderSyncStore store, Func<IDefenderSyncStore> sameStoreElsewhere)

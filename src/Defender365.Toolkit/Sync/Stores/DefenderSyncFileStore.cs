@@ -61,13 +61,21 @@ public sealed class DefenderSyncFileStore : IDefenderSyncStore
         }
     }
 
+    // Device names Windows reserves in any folder, with any extension: a tenant or collection named so is hashed too.
+    private static readonly HashSet<string> ReservedOnWindows = new(StringComparer.Ordinal)
+    {
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
+        "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    };
+
     /// <summary>A tenant id or domain as it is (lower case); anything else as a hash, so no name can leave the folder.</summary>
     internal static string FileName(string name)
     {
         var lower = name.ToLowerInvariant();
         var plain = lower.Length is > 0 and <= 100 && char.IsAsciiLetterOrDigit(lower[0])
             && lower.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
-            && !lower.EndsWith('.');
+            && !lower.EndsWith('.')
+            && !ReservedOnWindows.Contains(lower.Split('.')[0]);
         return plain ? lower : "x-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)).AsSpan(0, 16)).ToLowerInvariant();
     }
 
