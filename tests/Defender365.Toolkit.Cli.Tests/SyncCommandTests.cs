@@ -60,7 +60,8 @@ public sealed class SyncCommandTests(CliEmulatorFixture fixture) : IClassFixture
         // Contoso granted Defender for Endpoint alerts, not Graph alerts.
         var defender = await RunAsync("alerts", "--api", "defender", "--tenants", Tenants(Contoso), "--out", output);
         Assert.True(defender.ExitCode == 0, defender.ToString());
-        Assert.NotEmpty(Lines(Path.Combine(output, Contoso, "alerts.jsonl")));
+        Assert.NotEmpty(Lines(Path.Combine(output, Contoso, "alerts.defender.jsonl")));
+        Assert.False(File.Exists(Path.Combine(output, Contoso, "alerts.jsonl")));
 
         var graph = await RunAsync("alerts", "--tenants", Tenants(Contoso), "--out", Path.Combine(output, "graph"));
         Assert.True(graph.ExitCode == 1, graph.ToString());

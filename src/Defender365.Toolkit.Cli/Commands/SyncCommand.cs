@@ -67,7 +67,11 @@ internal static class SyncCommand
             var listed = TenantList.Load(parse.GetValue(tenants)!);
             var tenantIds = listed.Select(t => t.Tenant).ToArray();
             var folder = parse.GetValue(output)!;
-            var operation = DefenderCatalog.Default.GetOperation(parse.GetValue(api) == "defender" ? collection.Defender : collection.Graph);
+            var defenderApi = parse.GetValue(api) == "defender";
+            var operation = DefenderCatalog.Default.GetOperation(defenderApi ? collection.Defender : collection.Graph);
+
+            // The two APIs send different shapes: never in one file (incidents.jsonl, incidents.defender.jsonl).
+            var fileName = collection.Name + (defenderApi ? ".defender" : string.Empty) + ".jsonl";
             var credential = AppConnection.CreateCredential(parse, connection, tenantIds);
             var invoker = new DefenderOperationInvoker(credential, AppConnection.CreateClientOptions(parse, connection));
             var store = new DefenderSyncFileStore(Path.Combine(folder.FullName, "cursors"));
@@ -82,7 +86,7 @@ internal static class SyncCommand
 
                     // Beside the cursors' tenant folder name: a tenant id that is no plain GUID or domain is hashed there too.
                     var tenantFolder = Path.GetFileName(Path.GetDirectoryName(store.CursorPath(sync.Key)))!;
-                    var writer = new ChangeFile(Path.Combine(folder.FullName, tenantFolder, collection.Name + ".jsonl"));
+                    var writer = new ChangeFile(Path.Combine(folder.FullName, tenantFolder, fileName));
                     try
                     {
                         var poll = await sync.PollPagesAsync((changes, _) =>
