@@ -141,13 +141,13 @@ public class DefenderSync<T>
                     }
                 }
 
+                // A page that changed nothing leaves the cursor as stored: no write (the second poll re-reads everything).
                 if (changes.Count > 0)
                 {
                     await handler(changes, cancellationToken).ConfigureAwait(false);
                     delivered += changes.Count;
+                    await session.SaveAsync(cursor.ToJson(), cancellationToken).ConfigureAwait(false);
                 }
-
-                await session.SaveAsync(cursor.ToJson(), cancellationToken).ConfigureAwait(false);
             }
 
             cursor.CompletePoll();
