@@ -114,6 +114,29 @@ public sealed class SyncCursorTests
     }
 
     [Fact]
+    public void A_change_time_far_ahead_of_the_clock_is_delivered_without_carrying_the_watermark_past_later_changes()
+    {
+        var now = Start;
+        var cursor = new SyncCursor(TimeSpan.FromMinutes(2));
+        cursor.StartPoll();
+        Assert.True(cursor.TryDeliver("wrong-clock", now.AddDays(3), now.AddMinutes(5)));
+        Assert.True(cursor.TryDeliver("a", now, now.AddMinutes(5)));
+        cursor.CompletePoll();
+        Assert.Equal(now.AddMinutes(5), cursor.Watermark);
+
+        // Changes made after it, an hour later, are still asked for: a watermark of three days ahead would skip them.
+        cursor.StartPoll();
+        cursor.CompletePoll();
+        now = now.AddHours(1);
+        Assert.True(cursor.StartPoll() <= now);
+        Assert.True(cursor.TryDeliver("b", now, now.AddMinutes(5)));
+
+        // Remembered, so not delivered again; and once the server corrects its time, the corrected version comes.
+        Assert.False(cursor.TryDeliver("wrong-clock", Start.AddDays(3), now.AddMinutes(5)));
+        Assert.True(cursor.TryDeliver("wrong-clock", now, now.AddMinutes(5)));
+    }
+
+    [Fact]
     public void A_change_time_at_the_calendars_start_from_a_server_or_a_stored_cursor_asks_from_the_beginning()
     {
         // A placeholder date (0001-01-01) minus the overlap would overflow: the poll asks from the beginning instead.
